@@ -1,0 +1,321 @@
+"""Messages in English and Norwegian (bokmål; nynorsk readers get bokmål).
+
+Every user-facing message has a code; the model stores codes and arguments, and the
+text is chosen here, at the edge, in the reader's language (``--lang``, ``RUNNER_LANG``,
+else ``LANG``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+# code: (english, norwegian, english hint, norwegian hint)
+CATALOG: dict[str, tuple[str, str, str | None, str | None]] = {
+    # -- reading files
+    "invalid-utf8": (
+        "not valid UTF-8: byte {byte} at offset {offset}",
+        "ikke gyldig UTF-8: byte {byte} ved posisjon {offset}",
+        "save the file as UTF-8 (iconv -f latin1 -t utf-8 FILE)",
+        "lagre fila som UTF-8 (iconv -f latin1 -t utf-8 FIL)",
+    ),
+    "file-not-found": (
+        "no such file or directory",
+        "fila eller mappa finnes ikke",
+        None,
+        None,
+    ),
+    "unreadable": ("cannot read the file: {reason}", "kan ikke lese fila: {reason}", None, None),
+    "not-a-runbook": (
+        "not a runbook file (expected .md, .markdown, .yml or .yaml)",
+        "ikke en runbook-fil (forventet .md, .markdown, .yml eller .yaml)",
+        None,
+        None,
+    ),
+    "unknown-runbook": (
+        "no runbook, runbook id or alert named {name!r}",
+        "ingen runbook, runbook-id eller alarm heter {name!r}",
+        "see `runner list` for the runbooks and their ids",
+        "se `runner list` for runbooks og id-ene deres",
+    ),
+    "ambiguous-alert": (
+        "alert {name!r} is handled by several runbooks: {ids}",
+        "alarmen {name!r} håndteres av flere runbooks: {ids}",
+        "name the runbook by its id or path",
+        "oppgi runbooken med id eller sti",
+    ),
+    # -- front matter and header
+    "front-matter-yaml": (
+        "front matter is not valid YAML: {reason}",
+        "front matter er ikke gyldig YAML: {reason}",
+        "template values ({{{{ ... }}}}) must be quoted; the page body was still read",
+        "malverdier ({{{{ ... }}}}) må stå i anførselstegn; resten av siden ble lest",
+    ),
+    "front-matter-toml": (
+        "front matter is not valid TOML: {reason}",
+        "front matter er ikke gyldig TOML: {reason}",
+        None,
+        None,
+    ),
+    "front-matter-unclosed": (
+        "front matter opened with {marker!r} is never closed",
+        "front matter åpnet med {marker!r} lukkes aldri",
+        "end the front matter with a line {marker!r}",
+        "avslutt front matter med en linje {marker!r}",
+    ),
+    "front-matter-not-mapping": (
+        "front matter must be a mapping of keys to values",
+        "front matter må være nøkler med verdier",
+        None,
+        None,
+    ),
+    "unknown-key": (
+        "unknown key {key!r}",
+        "ukjent nøkkel {key!r}",
+        "known keys: {known}",
+        "kjente nøkler: {known}",
+    ),
+    "bad-value": (
+        "{key}: {reason}",
+        "{key}: {reason}",
+        None,
+        None,
+    ),
+    "bad-duration": (
+        "{key}: {value!r} is not a duration",
+        "{key}: {value!r} er ikke en varighet",
+        "write e.g. 90s, 15m, 2h, 90d or 1h30m",
+        "skriv f.eks. 90s, 15m, 2h, 90d eller 1h30m",
+    ),
+    "bad-lang": (
+        "lang: {value!r} is not a supported language",
+        "lang: {value!r} er ikke et støttet språk",
+        "use nb, nn or en",
+        "bruk nb, nn eller en",
+    ),
+    "missing-title": (
+        "the runbook has no title",
+        "runbooken har ingen tittel",
+        "add a '# Heading' or 'title:' in the front matter",
+        "legg til en '# Overskrift' eller 'title:' i front matter",
+    ),
+    "missing-owner": (
+        "no owner: who keeps this runbook true?",
+        "mangler owner: hvem holder denne runbooken oppdatert?",
+        "add 'owner: \"@team\"' to the front matter",
+        "legg til 'owner: \"@team\"' i front matter",
+    ),
+    "missing-lang": (
+        "no lang declared (read as {guess!r})",
+        "lang er ikke oppgitt (tolket som {guess!r})",
+        "add 'lang: {guess}' to the front matter",
+        "legg til 'lang: {guess}' i front matter",
+    ),
+    "stale-review": (
+        "last reviewed {last_reviewed}, {age} days ago (review every {every} days)",
+        "sist gjennomgått {last_reviewed}, for {age} dager siden "
+        "(skal gjennomgås hver {every}. dag)",
+        "walk through the runbook, then update last_reviewed",
+        "gå gjennom runbooken og oppdater last_reviewed",
+    ),
+    "never-reviewed": (
+        "no last_reviewed date: nobody can tell whether this runbook is still true",
+        "mangler last_reviewed: ingen kan se om runbooken fortsatt stemmer",
+        "add 'last_reviewed: YYYY-MM-DD' after checking it",
+        "legg til 'last_reviewed: ÅÅÅÅ-MM-DD' etter at du har sjekket den",
+    ),
+    # -- fences and steps
+    "unclosed-fence": (
+        "code fence {marker!r} is never closed: the rest of the file reads as code",
+        "kodeblokken {marker!r} lukkes aldri: resten av fila leses som kode",
+        "close it with a line {marker!r}",
+        "lukk den med en linje {marker!r}",
+    ),
+    "fence-language-typo": (
+        "code block language {lang!r} is not run; did you mean {suggestion!r}?",
+        "kodeblokk-språket {lang!r} kjøres ikke; mente du {suggestion!r}?",
+        None,
+        None,
+    ),
+    "unknown-attribute": (
+        "unknown attribute {key!r}",
+        "ukjent attributt {key!r}",
+        "known attributes: {known}",
+        "kjente attributter: {known}",
+    ),
+    "bad-attributes": (
+        "cannot read block attributes {text!r}: {reason}",
+        "kan ikke lese blokk-attributtene {text!r}: {reason}",
+        "write them as {{#id key=value flag}}",
+        "skriv dem som {{#id nøkkel=verdi flagg}}",
+    ),
+    "non-canonical-attributes": (
+        "attributes {text!r} are accepted; the canonical form is {canonical!r}",
+        "attributtene {text!r} godtas; standardformen er {canonical!r}",
+        None,
+        None,
+    ),
+    "duplicate-step-id": (
+        "step id {id!r} is used again (first at line {first_line})",
+        "steg-id {id!r} brukes igjen (først på linje {first_line})",
+        "give each step a unique {{#id}}",
+        "gi hvert steg en unik {{#id}}",
+    ),
+    "unknown-step-ref": (
+        "{key}={target!r}: no step has that id",
+        "{key}={target!r}: ingen steg har den id-en",
+        "known step ids: {known}",
+        "kjente steg-id-er: {known}",
+    ),
+    "step-loop": (
+        "the steps form a loop: {cycle}",
+        "stegene danner en løkke: {cycle}",
+        "a runbook must always move forward; use on-failure=escalate instead",
+        "en runbook må alltid gå framover; bruk on-failure=escalate i stedet",
+    ),
+    "no-steps": (
+        "no executable step: nothing here can be run",
+        "ingen kjørbare steg: ingenting her kan kjøres",
+        "put commands in ```bash, ```python or ```console blocks",
+        "legg kommandoer i ```bash-, ```python- eller ```console-blokker",
+    ),
+    "invisible-characters": (
+        "invisible characters (non-breaking or zero-width spaces) in a command",
+        "usynlige tegn (hardt mellomrom eller nullbredde) i en kommando",
+        "they are replaced when the step runs; retype the spaces to be sure",
+        "de byttes ut når steget kjøres; skriv mellomrommene på nytt",
+    ),
+    "placeholder": (
+        "placeholder {text!r} will be asked for as parameter {name}",
+        "plassholderen {text!r} blir spurt om som parameter {name}",
+        "declare it under params: with a description",
+        "deklarer den under params: med en beskrivelse",
+    ),
+    # -- code checks
+    "bash-syntax": ("bash syntax error: {reason}", "syntaksfeil i bash: {reason}", None, None),
+    "shellcheck": ("shellcheck {sc}: {reason}", "shellcheck {sc}: {reason}", None, None),
+    "python-syntax": (
+        "Python syntax error: {reason}",
+        "syntaksfeil i Python: {reason}",
+        None,
+        None,
+    ),
+    "python-undefined-name": (
+        "undefined name {name!r}: the step fails with NameError",
+        "udefinert navn {name!r}: steget feiler med NameError",
+        "import or define it in the same step (each Python step runs on its own)",
+        "importer eller definer det i samme steg (hvert Python-steg kjøres for seg)",
+    ),
+    "python-does-nothing": (
+        "the step only defines functions or classes: running it does nothing",
+        "steget definerer bare funksjoner eller klasser: å kjøre det gjør ingenting",
+        "call the function at the end of the step",
+        "kall funksjonen på slutten av steget",
+    ),
+    "undeclared-variable": (
+        "variable {name!r} is never declared as a param or set by an earlier step",
+        "variabelen {name!r} er verken deklarert som param eller satt i et tidligere steg",
+        "declare it under params: (with a default or description)",
+        "deklarer den under params: (med standardverdi eller beskrivelse)",
+    ),
+    "destructive-without-confirm": (
+        "destructive command ({what}) in a step without confirm",
+        "destruktiv kommando ({what}) i et steg uten confirm",
+        "mark the block {{#id confirm}} or {{destructive}} so it always asks first",
+        "merk blokken {{#id confirm}} eller {{destructive}} slik at den alltid spør først",
+    ),
+    "mojibake": (
+        "garbled text (UTF-8 read as {encoding}): {repaired!r}",
+        "ødelagt tekst (UTF-8 lest som {encoding}): {repaired!r}",
+        "run `runner lint --fix` to repair it",
+        "kjør `runner lint --fix` for å reparere",
+    ),
+    "fixed": ("fixed: {what}", "rettet: {what}", None, None),
+    # -- YAML runbooks
+    "yaml-syntax": ("not valid YAML: {reason}", "ikke gyldig YAML: {reason}", None, None),
+    "yaml-not-runbook": (
+        "a YAML runbook needs a mapping with 'name' and 'steps'",
+        "en YAML-runbook trenger 'name' og 'steps'",
+        None,
+        None,
+    ),
+    "yaml-step-commands": (
+        "step {name!r} has no commands",
+        "steget {name!r} har ingen kommandoer",
+        "add 'commands:' with one command per item",
+        "legg til 'commands:' med én kommando per element",
+    ),
+    "escalation-order": (
+        "escalation levels should rise in order (level {level} after level {previous})",
+        "eskaleringsnivåer bør stige i rekkefølge (nivå {level} etter nivå {previous})",
+        None,
+        None,
+    ),
+    "did-you-mean": (" (did you mean {suggestion!r}?)", " (mente du {suggestion!r}?)", None, None),
+    # -- CLI
+    "summary": (
+        "{errors} error(s), {warnings} warning(s) in {files} file(s)",
+        "{errors} feil, {warnings} advarsel(er) i {files} fil(er)",
+        None,
+        None,
+    ),
+    "no-runbooks": ("no runbooks found", "fant ingen runbooks", None, None),
+}
+
+
+def current_lang(explicit: str | None = None) -> str:
+    """The message language: --lang, RUNNER_LANG, then LANG/LC_ALL; 'nb' or 'en'."""
+    for value in (
+        explicit,
+        os.environ.get("RUNNER_LANG"),
+        os.environ.get("LC_ALL"),
+        os.environ.get("LANG"),
+    ):
+        if value:
+            code = value.split(".")[0].split("_")[0].lower()
+            if code in {"nb", "nn", "no"}:
+                return "nb"
+            if code not in {"c", "posix"}:
+                return "en"
+    return "en"
+
+
+def _pick(code: str, lang: str) -> tuple[str, str | None]:
+    entry = CATALOG.get(code)
+    if entry is None:
+        return code, None
+    en, nb, hint_en, hint_nb = entry
+    if lang in {"nb", "nn", "no"}:
+        return nb, hint_nb
+    return en, hint_en
+
+
+def message(code: str, lang: str = "en", /, **args: Any) -> str:
+    text, _ = _pick(code, lang)
+    try:
+        out = text.format(**args)
+    except (KeyError, IndexError, ValueError):
+        out = f"{text} {args}" if args else text
+    suggestion = args.get("suggestion")
+    if suggestion and "{suggestion" not in text:
+        out += _pick("did-you-mean", lang)[0].format(suggestion=suggestion)
+    return out
+
+
+def hint(code: str, lang: str = "en", /, **args: Any) -> str | None:
+    _, text = _pick(code, lang)
+    if text is None:
+        return None
+    try:
+        return text.format(**args)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The closest candidate to a misspelt word, if any is close enough."""
+    import difflib
+
+    close = difflib.get_close_matches(word.lower(), sorted(candidates), n=1, cutoff=cutoff)
+    return close[0] if close else None

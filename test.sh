@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite: sets up .venv, then lint, format, types and tests.
+# Extra arguments go to pytest (e.g. ./test.sh -k parse -x).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+scripts/bootstrap.sh
+export PATH="$PWD/.venv/bin:$PATH"
+echo "» ruff" >&2
+ruff check .
+ruff format --check .
+echo "» mypy" >&2
+mypy
+echo "» pytest" >&2
+pytest "$@"
