@@ -226,8 +226,8 @@ CATALOG: dict[str, tuple[str, str, str | None, str | None]] = {
         "merk blokken {{#id confirm}} eller {{destructive}} slik at den alltid spør først",
     ),
     "mojibake": (
-        "garbled text (UTF-8 read as {encoding}): {repaired!r}",
-        "ødelagt tekst (UTF-8 lest som {encoding}): {repaired!r}",
+        "garbled text (UTF-8 read as {encoding}): {changes}",
+        "ødelagt tekst (UTF-8 lest som {encoding}): {changes}",
         "run `runner lint --fix` to repair it",
         "kjør `runner lint --fix` for å reparere",
     ),

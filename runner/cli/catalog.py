@@ -155,7 +155,13 @@ def _show_human(rb: Runbook, lang: str) -> None:
         lexer = {"python": "python"}.get(step.lang, "bash")
         out.print(
             Syntax(
-                step.source, lexer, theme="ansi_dark", background_color="default", padding=(0, 3)
+                step.source,
+                lexer,
+                theme="ansi_dark",
+                background_color="default",
+                padding=(0, 3),
+                # as wide as the code: no trailing blanks when piped into a file or grep
+                code_width=max(len(line) for line in step.source.split("\n")) + 1,
             )
         )
         out.print(f"   [dim]{escape(run_command(rb, step))}[/dim]")

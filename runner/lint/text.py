@@ -28,6 +28,28 @@ def _which_encoding(text: str, repaired: str) -> str:
     return "an 8-bit code page"
 
 
+def changed_words(text: str, repaired: str, limit: int = 3) -> str:
+    """The garbled words and their repair: "'N√•r' → 'Når', 'verkt√∏y' → 'verktøy'"."""
+    import difflib
+
+    pairs: list[str] = []
+    matcher = difflib.SequenceMatcher(a=text, b=repaired, autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        while a0 > 0 and not text[a0 - 1].isspace():
+            a0 -= 1
+            b0 -= 1
+        while a1 < len(text) and not text[a1].isspace():
+            a1 += 1
+            b1 += 1
+        pair = f"{text[a0:a1]!r} → {repaired[b0:b1]!r}"
+        if pair not in pairs:
+            pairs.append(pair)
+    shown = ", ".join(pairs[:limit])
+    return shown + (", …" if len(pairs) > limit else "")
+
+
 def mojibake(runbook: Runbook, context: Context) -> Iterator[Problem]:
     for found in find_mojibake(runbook.text):
         yield Problem(
@@ -37,7 +59,8 @@ def mojibake(runbook: Runbook, context: Context) -> Iterator[Problem]:
             found.line,
             frozen_map(
                 {
-                    "repaired": found.repaired.strip()[:120],
+                    "changes": changed_words(found.text, found.repaired),
+                    "repaired": found.repaired,
                     "encoding": _which_encoding(found.text, found.repaired),
                 }
             ),

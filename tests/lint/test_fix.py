@@ -55,7 +55,8 @@ def test_lint_reports_then_fix_makes_it_clean(tmp_path: Path) -> None:
     page.write_text(garble(GOOD, "mac_roman"), encoding="utf-8")
     before = run_cli("lint", "--no-shellcheck", "--json", str(page))
     assert before.returncode == 1
-    assert '"code": "mojibake"' in before.stdout and "Når køen vokser" in before.stdout
+    assert '"code": "mojibake"' in before.stdout
+    assert "'N√•r' → 'Når'" in before.stdout
     fixed = run_cli("lint", "--no-shellcheck", "--fix", str(page))
     assert fixed.returncode == 0, fixed.stdout
     assert page.read_text(encoding="utf-8") == GOOD
