@@ -8,7 +8,8 @@ so ``runner show --json`` does not pay for rich or for other commands' imports.
 from __future__ import annotations
 
 import sys
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 import click
 
@@ -64,6 +65,27 @@ def cli(ctx: click.Context, lang: str | None) -> None:
 def lang_of(ctx: click.Context) -> str:
     obj: dict[str, Any] = ctx.find_root().obj or {}
     return str(obj.get("lang") or current_lang())
+
+
+def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        root = ctx.find_root()
+        root.obj = {**(root.obj or {}), "lang": current_lang(value)}
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def lang_option(func: F) -> F:
+    """``--lang`` after the subcommand too (``runner lint --lang nb``)."""
+    option = click.option(
+        "--lang",
+        type=LANG_CHOICE,
+        expose_value=False,
+        callback=_set_lang,
+        help="Message language (nb or en).",
+    )
+    return option(func)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from runner.cli import lang_of
+from runner.cli import lang_of, lang_option
 from runner.cli.output import console, label, print_json
 from runner.discover import discover, resolve
 from runner.model import Runbook, Severity
@@ -15,6 +15,7 @@ from runner.model import Runbook, Severity
 @click.command("list")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@lang_option
 @click.pass_context
 def list_cmd(ctx: click.Context, paths: tuple[Path, ...], *, as_json: bool) -> None:
     """Discover runbooks (default: the project's docs/ and runbooks/)."""
@@ -82,6 +83,7 @@ def list_cmd(ctx: click.Context, paths: tuple[Path, ...], *, as_json: bool) -> N
 @click.command("show")
 @click.argument("runbook")
 @click.option("--json", "as_json", is_flag=True, help="Print the runbook as JSON.")
+@lang_option
 @click.pass_context
 def show_cmd(ctx: click.Context, runbook: str, *, as_json: bool) -> None:
     """Show the steps exactly as `runner exec` would run them."""

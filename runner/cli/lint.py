@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from runner.cli import lang_of
+from runner.cli import lang_of, lang_option
 from runner.cli.output import console, print_json
 from runner.discover import discover
 from runner.lint import Context, lint_runbook
@@ -21,6 +21,7 @@ _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blu
 @click.option("--json", "as_json", is_flag=True, help="Print findings as JSON.")
 @click.option("--fix", is_flag=True, help="Repair what is safe to repair (garbled text) in place.")
 @click.option("--no-shellcheck", is_flag=True, help="Skip shellcheck even when it is installed.")
+@lang_option
 @click.pass_context
 def lint_cmd(
     ctx: click.Context, paths: tuple[Path, ...], *, as_json: bool, fix: bool, no_shellcheck: bool

@@ -199,7 +199,9 @@ class _Reader:
         self.bad((key,), "expected text")
         return None
 
-    def text_list(self, data: dict[str, Any], key: str) -> tuple[str, ...]:
+    def text_list(
+        self, data: dict[str, Any], key: str, at: tuple[Any, ...] = ()
+    ) -> tuple[str, ...]:
         value = data.get(key)
         if value is None:
             return ()
@@ -207,7 +209,7 @@ class _Reader:
             return tuple(v.strip() for v in value.split(",") if v.strip())
         if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
             return tuple(str(v) for v in value)
-        self.bad((key,), "expected a list of names")
+        self.bad(at or (key,), "expected a list of names")
         return ()
 
 
@@ -375,10 +377,14 @@ def _requires(r: _Reader, value: Any) -> Requirements:
                 suggestion=did_you_mean(str(key), ["tools", "context", "access"]),
                 known="tools, context, access",
             )
-    tools = r.text_list(value, "tools")
+    tools = r.text_list(value, "tools", ("requires", "tools"))
     context = value.get("context")
-    access = []
-    for index, entry in enumerate(value.get("access") or ()):
+    access: list[AccessRequirement] = []
+    entries = value.get("access") or []
+    if not isinstance(entries, list):
+        r.bad(("requires", "access"), "expected a list of {verb, resource, namespace}")
+        entries = []
+    for index, entry in enumerate(entries):
         if not isinstance(entry, dict) or not entry.get("verb") or not entry.get("resource"):
             r.bad(("requires", "access", index), "expected {verb: ..., resource: ...}")
             continue

@@ -126,6 +126,10 @@ def test_messages_in_norwegian() -> None:
         "--lang", "nb", "lint", "--no-shellcheck", str(FIXTURES / "parse" / "unclosed.md")
     )
     assert "kodeblokken '```' lukkes aldri" in result.stdout
+    after = run_cli(
+        "lint", "--lang", "nb", "--no-shellcheck", str(FIXTURES / "parse" / "unclosed.md")
+    )
+    assert "kodeblokken '```' lukkes aldri" in after.stdout
     env_result = run_cli("show", "finnes-ikke", env={"RUNNER_LANG": "", "LANG": "nb_NO.UTF-8"})
     assert "ingen runbook, runbook-id eller alarm heter 'finnes-ikke'" in env_result.stderr
 

@@ -185,3 +185,100 @@ def test_fuzz_parser_returns_model_or_located_error(
         assert problem.line is None or 1 <= problem.line <= max(lines, 1)
         problem.message("en")
         problem.message("nb")
+
+
+yaml_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-5, 10**6),
+        st.floats(allow_nan=False),
+        st.text(max_size=12),
+        st.dates(),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "name",
+                    "level",
+                    "contact",
+                    "after",
+                    "timeout",
+                    "default",
+                    "choices",
+                    "secret",
+                    "verb",
+                    "resource",
+                    "tools",
+                    "access",
+                    "context",
+                    "alert",
+                    "command",
+                    "commands",
+                    "condition",
+                    "id",
+                    "x",
+                ]
+            ),
+            inner,
+            max_size=4,
+        ),
+    ),
+    max_leaves=12,
+)
+header_keys = st.sampled_from(
+    [
+        "title",
+        "name",
+        "id",
+        "lang",
+        "owner",
+        "alerts",
+        "tags",
+        "params",
+        "requires",
+        "escalation",
+        "triggers",
+        "last_reviewed",
+        "review_every",
+        "auto",
+        "steps",
+        "description",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    header=st.dictionaries(header_keys, yaml_values, max_size=6),
+    steps=st.lists(
+        st.dictionaries(
+            st.sampled_from(
+                ["name", "id", "commands", "condition", "timeout", "on-failure", "next", "confirm"]
+            ),
+            yaml_values,
+            max_size=5,
+        ),
+        max_size=4,
+    ),
+)
+def test_fuzz_metadata_of_any_shape(
+    header: dict[str, object], steps: list[dict[str, object]]
+) -> None:
+    """Well-formed YAML with values of the wrong type: problems, never a crash."""
+    import yaml
+
+    for suffix, doc in ((".yml", {**header, "steps": steps}), (".md", header)):
+        text = yaml.safe_dump(doc, allow_unicode=True)
+        if suffix == ".md":
+            text = f"---\n{text}---\n# T\n\n```bash\necho hi\n```\n"
+        try:
+            rb = parse_text(text, f"meta{suffix}")
+        except RunnerError as exc:
+            assert exc.line is not None
+            continue
+        for problem in rb.problems:
+            assert problem.line is not None and problem.line >= 1
+            problem.message("nb")
