@@ -253,6 +253,67 @@ CATALOG: dict[str, tuple[str, str, str | None, str | None]] = {
         None,
     ),
     "did-you-mean": (" (did you mean {suggestion!r}?)", " (mente du {suggestion!r}?)", None, None),
+    # -- exec
+    "invalid-runbook": (
+        "the runbook cannot run: {reason}",
+        "runbooken kan ikke kjøres: {reason}",
+        "fix it first: `runner lint` lists every problem",
+        "rett den først: `runner lint` viser alle problemene",
+    ),
+    "unknown-step": (
+        "no step has the id {id!r}",
+        "ingen steg har id-en {id!r}",
+        "step ids: {known}",
+        "steg-id-er: {known}",
+    ),
+    "no-terminal": (
+        "no terminal to ask on: run with --yes to run the steps without asking",
+        "ingen terminal å spørre på: bruk --yes for å kjøre stegene uten å spørre",
+        "steps marked confirm or destructive still stop a run without a terminal",
+        "steg merket confirm eller destructive stopper fortsatt en kjøring uten terminal",
+    ),
+    "missing-interpreter": (
+        "step {step} needs {tool}, which is not installed",
+        "steget {step} trenger {tool}, som ikke er installert",
+        None,
+        None,
+    ),
+    "missing-tools": (
+        "tools this runbook requires are not on PATH: {tools}",
+        "verktøy runbooken krever finnes ikke på PATH: {tools}",
+        "install them, or run with --no-check to start anyway",
+        "installer dem, eller bruk --no-check for å starte likevel",
+    ),
+    "missing-param": (
+        "parameter {name} has no value and there is no terminal to ask on",
+        "parameteren {name} har ingen verdi, og det er ingen terminal å spørre på",
+        "pass it: --param {name}=VALUE",
+        "oppgi den: --param {name}=VERDI",
+    ),
+    "bad-choice": (
+        "parameter {name}: {value!r} is not one of {choices}",
+        "parameteren {name}: {value!r} er ikke en av {choices}",
+        None,
+        None,
+    ),
+    "bad-param-syntax": (
+        "--param {item!r}: expected NAME=VALUE",
+        "--param {item!r}: forventet NAVN=VERDI",
+        None,
+        None,
+    ),
+    "store-postgres-unsupported": (
+        "PostgreSQL stores ({url}) are not supported yet",
+        "PostgreSQL-lagring ({url}) støttes ikke ennå",
+        "use a SQLite path, or --no-record",
+        "bruk en SQLite-sti, eller --no-record",
+    ),
+    "bad-duration-option": (
+        "{value!r} is not a duration",
+        "{value!r} er ikke en varighet",
+        "write e.g. 90s, 15m or 1h",
+        "skriv f.eks. 90s, 15m eller 1h",
+    ),
     # -- CLI
     "summary": (
         "{errors} error(s), {warnings} warning(s) in {files} file(s)",

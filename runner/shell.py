@@ -188,3 +188,43 @@ ENVIRONMENT_PREFIXES = ("LC_", "XDG_", "SSH_", "BASH_", "RUNNER_", "GITHUB_", "G
 
 def is_environment(name: str) -> bool:
     return name in ENVIRONMENT or name.startswith(ENVIRONMENT_PREFIXES)
+
+
+def fill_placeholders(source: str, names: dict[str, str]) -> str:
+    """Replace placeholder texts (``<namespace>``) by a reference to their variable.
+
+    The value itself never enters the code: ``<namespace>`` becomes ``"${NAMESPACE}"``
+    outside quotes, ``${NAMESPACE}`` inside double quotes, and ``'"${NAMESPACE}"'`` inside
+    single quotes (closing and reopening them), so any value stays one inert word.
+    """
+    if not names:
+        return source
+    texts = sorted(names, key=len, reverse=True)
+    out: list[str] = []
+    i, n = 0, len(source)
+    quote = ""  # "", "'" or '"'
+    while i < n:
+        c = source[i]
+        hit = next((t for t in texts if source.startswith(t, i)), None)
+        if hit is not None:
+            ref = "${" + names[hit] + "}"
+            if quote == '"':
+                out.append(ref)
+            elif quote == "'":
+                out.append(f"'\"{ref}\"'")
+            else:
+                out.append(f'"{ref}"')
+            i += len(hit)
+            continue
+        if c == "\\" and quote != "'":
+            out.append(source[i : i + 2])
+            i += 2
+            continue
+        if c in "'\"":
+            if not quote:
+                quote = c
+            elif quote == c:
+                quote = ""
+        out.append(c)
+        i += 1
+    return "".join(out)

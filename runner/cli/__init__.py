@@ -27,6 +27,7 @@ class LazyGroup(click.Group):
         "list": ("runner.cli.catalog", "list_cmd"),
         "show": ("runner.cli.catalog", "show_cmd"),
         "lint": ("runner.cli.lint", "lint_cmd"),
+        "exec": ("runner.cli.exec", "exec_cmd"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

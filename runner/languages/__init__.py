@@ -6,6 +6,11 @@ table; the parser only needs to know which fences are steps and their canonical 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from runner.languages.base import Language
+
 # written name (lower-case) -> canonical language
 EXECUTABLE: dict[str, str] = {
     "bash": "bash",
@@ -98,3 +103,13 @@ KNOWN_DATA = frozenset(
 def canonical(lang: str) -> str | None:
     """The canonical executable language for a written fence language, else None."""
     return EXECUTABLE.get(lang.lower())
+
+
+def registry() -> dict[str, Language]:
+    """Canonical language name -> implementation. Adding a language: one module, one line."""
+    from runner.languages.bash import Bash
+    from runner.languages.console import Console
+    from runner.languages.python import Python
+    from runner.languages.yaml_steps import YamlSteps
+
+    return {"bash": Bash(), "console": Console(), "python": Python(), "yaml": YamlSteps()}

@@ -1,0 +1,112 @@
+"""``runner exec``."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from runner.cli import lang_of, lang_option
+from runner.errors import UsageError
+
+
+@click.command("exec", context_settings={"ignore_unknown_options": False})
+@click.argument("runbook")
+@click.argument("args", nargs=-1)
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="K=V",
+    help="A parameter value (repeatable). Steps get it as an environment variable.",
+)
+@click.option(
+    "--yes",
+    "-y",
+    is_flag=True,
+    help="Run without asking, except steps marked confirm or destructive.",
+)
+@click.option("--dry-run", is_flag=True, help="Print the plan with parameters; run nothing.")
+@click.option(
+    "--step", "only", multiple=True, metavar="ID", help="Run only this step (repeatable)."
+)
+@click.option("--from", "start", metavar="ID", help="Start at this step.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="JSON Lines events on stdout; human output on stderr."
+)
+@click.option(
+    "--store",
+    metavar="URL",
+    envvar="RUNNER_STORE",
+    help="Telemetry store: a path or sqlite:///path (default: "
+    "$XDG_STATE_HOME/runner/telemetry.db; env RUNNER_STORE).",
+)
+@click.option("--no-record", is_flag=True, help="Record no telemetry (also DO_NOT_TRACK=1).")
+@click.option(
+    "--timeout",
+    "timeout",
+    metavar="DURATION",
+    default="10m",
+    show_default=True,
+    help="Timeout for steps without their own timeout=.",
+)
+@click.option("--no-check", is_flag=True, help="Do not check required tools before running.")
+@lang_option
+@click.pass_context
+def exec_cmd(
+    ctx: click.Context,
+    runbook: str,
+    args: tuple[str, ...],
+    params: tuple[str, ...],
+    *,
+    yes: bool,
+    dry_run: bool,
+    only: tuple[str, ...],
+    start: str | None,
+    as_json: bool,
+    store: str | None,
+    no_record: bool,
+    timeout: str,
+    no_check: bool,
+) -> None:
+    """Run a runbook step by step; ARGS are $1... in shell steps and fill the declared
+    parameters in order.
+
+    Each step is shown, then you choose: run, skip, quit or escalate (and retry or
+    continue after a failure). Exit codes: 0 succeeded, 1 a step failed, 2 usage error
+    or invalid runbook, 3 aborted, 4 escalated, 5 prerequisites not met, 130 interrupted.
+    """
+    from runner.discover import project_root, resolve
+    from runner.execute.engine import ExecOptions, Run
+    from runner.execute.escalation import Notifiers
+    from runner.execute.params import parse_assignments
+    from runner.execute.ui import UI
+    from runner.parse.durations import parse_duration
+
+    lang = lang_of(ctx)
+    default_timeout = parse_duration(timeout)
+    if not default_timeout:
+        raise UsageError("bad-duration-option", value=timeout)
+    rb = resolve(runbook)
+    options = ExecOptions(
+        args=args,
+        params=parse_assignments(params),
+        yes=yes,
+        dry_run=dry_run,
+        only=only,
+        start=start,
+        default_timeout_s=default_timeout,
+        check_tools=not no_check,
+    )
+    record = not no_record and os.environ.get("DO_NOT_TRACK", "") in {"", "0"}
+
+    def open_store():  # type: ignore[no-untyped-def]
+        from runner.telemetry import open_store as open_
+
+        return open_(store)
+
+    ui = UI(lang, json_mode=as_json, interactive=sys.stdin.isatty())
+    run = Run(rb, options, ui, open_store if record else None, Notifiers.load(project_root()))
+    ctx.exit(run.execute())

@@ -1,0 +1,1 @@
+"""Planning and running a runbook's steps (see engine.execute)."""

@@ -1,0 +1,510 @@
+"""The run loop: ask, check the condition, run, follow the decision edges, escalate, record.
+
+Outcomes and exit codes (DESIGN.md): succeeded 0, failed 1 (a step failed), usage error
+or invalid runbook 2 (also: a step needing confirmation in a run without a terminal),
+aborted by the user 3, escalated 4, prerequisites not met 5, interrupted 130. A run that
+escalated ends ``escalated`` unless it later succeeds.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+import shutil
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+from runner import __version__
+from runner.errors import ExitStatus, RunnerError, UsageError
+from runner.execute import params as params_mod
+from runner.execute.escalation import EscalationTimers, Notifiers
+from runner.execute.process import ProcessResult, run_process
+from runner.execute.record import Recorder
+from runner.execute.ui import UI, t
+from runner.languages import registry
+from runner.languages.base import Session
+from runner.model import EscalationLevel, Runbook, Severity, Step
+from runner.shell import fill_placeholders
+from runner.telemetry import Store
+from runner.telemetry.redact import MASK, Redactor, looks_like_token
+
+DEFAULT_TIMEOUT_S = 600.0
+STORED_TAIL_CHARS = 4096
+
+
+class PrerequisiteError(RunnerError):
+    exit_status = ExitStatus.PREREQUISITES
+
+
+@dataclass(frozen=True, slots=True)
+class ExecOptions:
+    args: tuple[str, ...] = ()
+    params: dict[str, str] = field(default_factory=dict)
+    yes: bool = False
+    dry_run: bool = False
+    only: tuple[str, ...] = ()
+    start: str | None = None
+    default_timeout_s: float = DEFAULT_TIMEOUT_S
+    check_tools: bool = True
+    trigger: str = "manual"
+    grace_s: float = 5.0
+
+
+def validate(runbook: Runbook) -> None:
+    """A runbook with parse errors does not run: the first error, with file:line."""
+    for problem in runbook.problems:
+        if problem.severity is Severity.ERROR:
+            raise UsageError(
+                "invalid-runbook",
+                path=problem.path,
+                line=problem.line,
+                reason=problem.message("en"),
+            )
+
+
+def check_prerequisites(runbook: Runbook, steps: list[Step], *, tools: bool) -> None:
+    langs = registry()
+    for step in steps:
+        missing = langs[step.lang].missing()
+        if missing:
+            raise PrerequisiteError(
+                "missing-interpreter", path=runbook.path, line=step.line, tool=missing, step=step.id
+            )
+    if tools:
+        absent = [tool for tool in runbook.requires.tools if shutil.which(tool) is None]
+        if absent:
+            raise PrerequisiteError("missing-tools", path=runbook.path, tools=", ".join(absent))
+
+
+class Run:
+    def __init__(
+        self,
+        runbook: Runbook,
+        options: ExecOptions,
+        ui: UI,
+        open_store: Callable[[], Store] | None,
+        notifiers: Notifiers,
+    ) -> None:
+        self.runbook = runbook
+        self.options = options
+        self.ui = ui
+        self.lang = ui.lang
+        self.notifiers = notifiers
+        self.recorder = Recorder(
+            open_store, lambda reason: ui.warn(t("recording_off", ui.lang, reason=reason))
+        )
+        self.run_id = str(uuid.uuid4())
+        self.started = time.monotonic()
+        self.escalated = False
+        self.reached = 0
+        self._escalate_lock = threading.Lock()
+        self.seq = 0
+
+    # -- escalation
+    def escalate(self, level: EscalationLevel | None, reason: str, step: Step | None) -> None:
+        with self._escalate_lock:
+            if level is None:
+                higher = [lvl for lvl in self.runbook.escalation if lvl.level > self.reached]
+                if higher:
+                    level = higher[0]
+                elif self.runbook.escalation:
+                    level = self.runbook.escalation[-1]
+                else:
+                    level = EscalationLevel(
+                        self.reached + 1, self.runbook.owner or "the on-call engineer", None
+                    )
+            self.reached = max(self.reached, level.level)
+            self.escalated = True
+            if self.timers is not None:
+                self.timers.reached = self.reached
+        elapsed = time.monotonic() - self.started
+        self.ui.escalation(level.level, level.contact)
+        event = {
+            "event": "escalated",
+            "run_id": self.run_id,
+            "runbook": self.runbook.id,
+            "title": self.runbook.title,
+            "level": level.level,
+            "contact": level.contact,
+            "reason": reason,
+            "step": step.id if step else None,
+            "elapsed_s": round(elapsed, 3),
+            "at": time.time(),
+        }
+        self.ui.emit(event)
+        self.recorder.event(
+            {
+                "run_id": self.run_id,
+                "at": event["at"],
+                "kind": "escalated",
+                "level": level.level,
+                "contact": level.contact,
+                "detail": {"reason": reason, "step": event["step"]},
+            }
+        )
+        for problem in self.notifiers.notify(event):
+            self.ui.warn(t("notifier_failed", self.lang, reason=problem))
+
+    timers: EscalationTimers | None = None
+
+    # -- the run
+    def execute(self) -> int:
+        runbook, options, ui = self.runbook, self.options, self.ui
+        validate(runbook)
+        steps = list(runbook.steps)
+        position = {step.id: i for i, step in enumerate(steps)}
+        for wanted in (*options.only, *([options.start] if options.start else [])):
+            if wanted not in position:
+                raise UsageError(
+                    "unknown-step", path=runbook.path, id=wanted, known=", ".join(position)
+                )
+        selected = [s for s in steps if not options.only or s.id in options.only]
+        if options.start:
+            selected = [s for s in selected if position[s.id] >= position[options.start]]
+        if not ui.interactive and not options.yes and not options.dry_run:
+            raise UsageError("no-terminal")
+        check_prerequisites(
+            runbook,
+            [s for s in selected if s.runs],
+            tools=options.check_tools and not options.dry_run,
+        )
+
+        prompt = ui.ask_param if ui.interactive else None
+        values = params_mod.resolve(
+            runbook, dict(options.params), list(options.args), prompt=prompt
+        )
+        secrets = [v for k, v in values.items() if self._is_secret(k, v)]
+        redact = Redactor(secrets)
+        shown = {k: (MASK if self._is_secret(k, v) else v) for k, v in values.items()}
+        placeholder_names = {text: p.name for p in runbook.params for text in p.placeholders}
+
+        def fill(code: str) -> str:
+            return fill_placeholders(code, placeholder_names)
+
+        mode = "dry-run" if options.dry_run else ("yes" if options.yes else "interactive")
+        self.recorder.start_run(
+            {
+                "run_id": self.run_id,
+                "runbook_id": runbook.id,
+                "path": runbook.path,
+                "sha256": hashlib.sha256(runbook.text.encode("utf-8")).hexdigest(),
+                "title": runbook.title,
+                "lang": runbook.lang,
+                "user": _user(),
+                "host": socket.gethostname(),
+                "trigger": options.trigger,
+                "mode": mode,
+                "params": shown,
+                "runner_version": __version__,
+                "started_at": time.time(),
+            }
+        )
+        ui.emit(
+            {
+                "event": "run_started",
+                "run_id": self.run_id,
+                "runbook": runbook.id,
+                "path": runbook.path,
+                "title": runbook.title,
+                "params": shown,
+                "steps": len(selected),
+                "mode": mode,
+                "at": time.time(),
+            }
+        )
+        ui.run_header(runbook, shown)
+
+        if options.dry_run:
+            ui.print(f"\n[bold]{t('plan', self.lang)}[/bold]")
+            for step in selected:
+                ui.step_header(step, len(steps), fill(step.source))
+                if step.condition is not None:
+                    ui.note(f"  when: {step.condition.text}")
+            return self._finish("succeeded", ExitStatus.OK)
+
+        env = {**os.environ, **values, "RUNNER_RUN_ID": self.run_id, "RUNNER_RUNBOOK": runbook.id}
+        session = Session(env=env, cwd=os.getcwd(), args=list(options.args))
+        self.timers = EscalationTimers(
+            runbook.escalation, self.started, lambda lvl, why: self.escalate(lvl, why, None)
+        )
+        self.timers.start()
+        try:
+            outcome, code = self._loop(steps, selected, position, session, fill, redact)
+        except click.exceptions.Abort:
+            outcome, code = "interrupted", ExitStatus.INTERRUPTED
+        except KeyboardInterrupt:
+            outcome, code = "interrupted", ExitStatus.INTERRUPTED
+        finally:
+            self.timers.stop()
+            session.close()
+        return self._finish(outcome, code)
+
+    def _is_secret(self, name: str, value: str) -> bool:
+        param = self.runbook.param(name)
+        return bool(param and param.secret) or looks_like_token(value)
+
+    def _finish(self, outcome: str, code: int) -> int:
+        if outcome != "succeeded" and outcome != "interrupted" and self.escalated:
+            outcome, code = "escalated", ExitStatus.ESCALATED
+        duration = time.monotonic() - self.started
+        self.recorder.finish(self.run_id, outcome, int(code))
+        self.ui.emit(
+            {
+                "event": "run_finished",
+                "run_id": self.run_id,
+                "outcome": outcome,
+                "exit_code": int(code),
+                "duration_s": round(duration, 3),
+                "at": time.time(),
+            }
+        )
+        self.ui.print(
+            "\n"
+            + t(
+                "run_done",
+                self.lang,
+                outcome=outcome,
+                code=int(code),
+                s=duration,
+                run_id=self.run_id,
+            )
+        )
+        return int(code)
+
+    def _loop(
+        self,
+        steps: list[Step],
+        selected: list[Step],
+        position: dict[str, int],
+        session: Session,
+        fill: Callable[[str], str],
+        redact: Redactor,
+    ) -> tuple[str, int]:
+        ui, options = self.ui, self.options
+        wanted = {s.id for s in selected}
+        langs = registry()
+        i = position[selected[0].id] if selected else len(steps)
+        while i < len(steps):
+            step = steps[i]
+            if step.id not in wanted:
+                i += 1
+                continue
+            source = fill(step.source) if step.lang != "python" else step.source
+            if step.lang == "yaml":
+                source = "\n".join(fill(c) for c in step.commands)
+            ui.step_header(step, len(steps), source)
+            if not step.runs:
+                ui.note(t("not_runnable", self.lang))
+                self._skipped(step)
+                i += 1
+                continue
+            if ui.interactive and (not options.yes or step.confirm):
+                choice = ui.ask_step(step)
+                while choice == "escalate":
+                    self.escalate(None, "manual", step)
+                    choice = ui.ask_step(step)
+                if choice == "skip":
+                    self._skipped(step)
+                    i += 1
+                    continue
+                if choice == "quit":
+                    return "aborted", ExitStatus.ABORTED
+            elif step.confirm:
+                ui.warn(_needs_terminal(step, self.lang))
+                return "aborted", ExitStatus.USAGE
+            if not self._condition_holds(step, session):
+                self._skipped(step)
+                i += 1
+                continue
+
+            while True:  # retries
+                result, status = self._run_step(step, session, fill, redact, langs)
+                if status == "succeeded":
+                    i = position[step.next] if step.next else i + 1
+                    break
+                if result.interrupted and not ui.interactive:
+                    return "interrupted", ExitStatus.INTERRUPTED
+                choice = self._after_failure(step, result)
+                while choice == "escalate" and ui.interactive:
+                    self.escalate(None, "manual", step)
+                    choice = ui.ask_failure("quit")
+                if choice == "retry":
+                    continue
+                if choice == "continue":
+                    i += 1
+                    break
+                if choice == "escalate":
+                    self.escalate(None, "on-failure", step)
+                    return "escalated", ExitStatus.ESCALATED
+                if choice == "quit":
+                    return "failed", ExitStatus.FAILED
+                i = position[choice]  # a jump to another step
+                break
+        return "succeeded", ExitStatus.OK
+
+    def _after_failure(self, step: Step, result: ProcessResult) -> str:
+        policy = step.on_failure
+        if self.ui.interactive:
+            default = "quit" if result.interrupted else {"abort": "quit"}.get(policy, policy)
+            if default not in {"retry", "continue", "quit", "escalate"}:
+                default = "continue"  # a jump: continuing is the closest default
+            choice = self.ui.ask_failure(default)
+            if choice == "continue" and policy not in {"abort", "continue", "escalate"}:
+                return policy  # continue follows the step's own on-failure jump
+            return choice
+        return {"abort": "quit"}.get(policy, policy)
+
+    def _condition_holds(self, step: Step, session: Session) -> bool:
+        condition = step.condition
+        if condition is None:
+            return True
+        if condition.kind == "prose":
+            if self.ui.interactive:
+                return self.ui.ask_condition(condition.text)
+            self.ui.note(t("condition_unconfirmed", self.lang, text=condition.text))
+            return False
+        from runner.languages.bash import condition_invocation
+
+        inv = condition_invocation(condition.text, session)
+        result = run_process(
+            inv.argv,
+            env=inv.env,
+            cwd=inv.cwd,
+            timeout_s=60,
+            sink=None,
+            grace_s=self.options.grace_s,
+        )
+        if result.exit_code != 0:
+            self.ui.note(t("condition_false", self.lang, text=condition.text))
+            return False
+        return True
+
+    def _skipped(self, step: Step) -> None:
+        now = time.time()
+        self._record(step, now, now, "skipped", None, 0, "")
+
+    def _run_step(
+        self,
+        step: Step,
+        session: Session,
+        fill: Callable[[str], str],
+        redact: Redactor,
+        langs: dict[str, Any],
+    ) -> tuple[ProcessResult, str]:
+        language = langs[step.lang]
+        inv = language.invocation(step, session, fill)
+        self.ui.emit(
+            {
+                "event": "step_started",
+                "run_id": self.run_id,
+                "index": step.index,
+                "id": step.id,
+                "title": step.title,
+                "lang": step.lang,
+                "at": time.time(),
+            }
+        )
+        started = time.time()
+        result = run_process(
+            inv.argv,
+            env=inv.env,
+            cwd=inv.cwd,
+            timeout_s=step.timeout_s or self.options.default_timeout_s,
+            sink=self.ui.sink,
+            interactive=step.interactive,
+            grace_s=self.options.grace_s,
+            on_quiet=self.ui.still_running if self.ui.interactive else None,
+        )
+        language.after(session)
+        if result.timed_out:
+            status, code = "timed_out", 124
+        elif result.interrupted:
+            status, code = "failed", 130
+        else:
+            code = result.exit_code if result.exit_code is not None else -1
+            status = "succeeded" if code == 0 else "failed"
+        tail = redact(result.tail.decode("utf-8", "replace"))[-STORED_TAIL_CHARS:]
+        self._record(
+            step,
+            started,
+            time.time(),
+            status,
+            code,
+            result.output_bytes,
+            tail,
+            duration=result.duration_s,
+        )
+        self.ui.step_done("interrupted" if result.interrupted else status, code, result.duration_s)
+        return result, status
+
+    def _record(
+        self,
+        step: Step,
+        started: float,
+        ended: float,
+        status: str,
+        exit_code: int | None,
+        output_bytes: int,
+        tail: str,
+        duration: float | None = None,
+    ) -> None:
+        self.seq += 1
+        duration_s = round(duration if duration is not None else ended - started, 6)
+        self.recorder.step(
+            {
+                "run_id": self.run_id,
+                "seq": self.seq,
+                "step_id": step.id,
+                "index": step.index,
+                "lang": step.lang,
+                "started_at": started,
+                "ended_at": ended,
+                "duration_s": duration_s,
+                "status": status,
+                "exit_code": exit_code,
+                "output_bytes": output_bytes,
+                "output_tail": tail,
+            }
+        )
+        self.ui.emit(
+            {
+                "event": "step_finished",
+                "run_id": self.run_id,
+                "index": step.index,
+                "id": step.id,
+                "status": status,
+                "exit_code": exit_code,
+                "duration_s": round(duration_s, 3),
+                "output_bytes": output_bytes,
+                "at": ended,
+            }
+        )
+        if status == "skipped":
+            self.ui.step_done("skipped", None, 0.0)
+
+
+def _needs_terminal(step: Step, lang: str) -> str:
+    if lang in {"nb", "nn"}:
+        return (
+            f"steget {step.id} må bekreftes ({'destructive' if step.destructive else 'confirm'})"
+            ": kjør på en terminal"
+        )
+    return (
+        f"step {step.id} needs confirmation ({'destructive' if step.destructive else 'confirm'})"
+        ": run it on a terminal"
+    )
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER", "unknown")
