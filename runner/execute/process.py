@@ -47,6 +47,17 @@ def _kill_group(proc: subprocess.Popen[bytes], grace_s: float, first: int) -> No
     proc.wait()
 
 
+def _install_sigint(flag: threading.Event) -> object:
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, lambda _sig, _frame: flag.set())
+
+
+def _restore_sigint(previous: object) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)  # type: ignore[arg-type]
+
+
 def run_process(
     argv: list[str],
     *,
@@ -65,15 +76,24 @@ def run_process(
     """
     started = time.monotonic()
     capture = not interactive
-    proc = subprocess.Popen(
-        argv,
-        env=env,
-        cwd=cwd,
-        stdin=None if interactive else subprocess.DEVNULL,
-        stdout=subprocess.PIPE if capture else None,
-        stderr=subprocess.STDOUT if capture else None,
-        start_new_session=not interactive,
-    )
+    # Ctrl-C during a step only sets a flag (a handler, not KeyboardInterrupt), so it can
+    # never strike between starting the process and watching it; the loop below then
+    # stops the step's whole group. Steps get the default handler back at exec.
+    interrupt = threading.Event()
+    previous = _install_sigint(interrupt)
+    try:
+        proc = subprocess.Popen(
+            argv,
+            env=env,
+            cwd=cwd,
+            stdin=None if interactive else subprocess.DEVNULL,
+            stdout=subprocess.PIPE if capture else None,
+            stderr=subprocess.STDOUT if capture else None,
+            start_new_session=not interactive,
+        )
+    except BaseException:
+        _restore_sigint(previous)
+        raise
     tail: deque[bytes] = deque()
     tail_size = 0
     total = 0
@@ -101,17 +121,24 @@ def run_process(
                 tail_size -= len(tail.popleft())
 
     reader = threading.Thread(target=pump, daemon=True) if capture else None
-    if reader is not None:
-        reader.start()
     timed_out = interrupted = False
     try:
+        if reader is not None:
+            reader.start()
         while True:
             try:
-                proc.wait(timeout=0.2)
+                proc.wait(timeout=0.1)
                 break
             except subprocess.TimeoutExpired:
                 pass
             now = time.monotonic()
+            if interrupt.is_set():
+                interrupted = True
+                if interactive:
+                    proc.wait()  # the step had the terminal: it got Ctrl-C itself
+                else:
+                    _kill_group(proc, grace_s, signal.SIGINT)
+                break
             if timeout_s is not None and now - started > timeout_s:
                 timed_out = True
                 _kill_group(proc, grace_s, signal.SIGTERM)
@@ -119,12 +146,8 @@ def run_process(
             if on_quiet is not None and now - last_output[0] >= 5.0:
                 on_quiet(now - started)
                 last_output[0] = now
-    except KeyboardInterrupt:
-        interrupted = True
-        if interactive:
-            proc.wait()
-        else:
-            _kill_group(proc, grace_s, signal.SIGINT)
+    finally:
+        _restore_sigint(previous)
     if reader is not None:
         # Background children may keep the pipe open after the step ends: stop waiting
         # for them (the daemon reader keeps draining whatever they still print).
