@@ -31,12 +31,15 @@ def default_location() -> Path:
 
 
 def open_store(url: str | None = None) -> Store:
-    """A store from a path, ``sqlite:///path`` or ``postgresql://...``."""
+    """A store from a path, ``sqlite:///path`` (``sqlite:////abs/path``) or ``postgresql://``."""
     url = url or os.environ.get("RUNNER_STORE") or str(default_location())
     if url.startswith(("postgresql://", "postgres://")):
         raise UsageError("store-postgres-unsupported", url=url.split("@")[-1])
-    if url.startswith("sqlite://"):
-        url = url[len("sqlite://") :]  # sqlite:///abs/path keeps its leading slash
+    if url.startswith("sqlite:///"):
+        # as SQLAlchemy writes it: sqlite:///relative.db, sqlite:////absolute/path.db
+        url = url[len("sqlite:///") :]
+    elif url.startswith("sqlite://"):
+        url = url[len("sqlite://") :]
     from runner.telemetry.sqlite import SqliteStore
 
     return SqliteStore(Path(url).expanduser())

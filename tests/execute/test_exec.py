@@ -304,3 +304,34 @@ def test_unwritable_store_warns_and_the_run_goes_on(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "harmless" in result.stdout
     assert result.stdout.count("telemetry not recorded") == 1
+
+
+def test_yaml_runbook_conditions(store_path: Path, tmp_path: Path) -> None:
+    page = tmp_path / "cond.yml"
+    page.write_text(
+        "name: Conditions\nsteps:\n"
+        "  - name: Prose needs a human\n    condition: HPA configured\n"
+        "    commands: [echo prose-ran]\n"
+        '  - name: Command true\n    condition: {command: test -n "$HOME"}\n'
+        "    commands: [echo yes-ran, 'X=from-yaml']\n"
+        '  - name: Command false\n    condition: {command: test "$X" = other}\n'
+        "    commands: [echo no-ran]\n"
+        "  - name: Stops at the first failing command\n"
+        "    commands: [echo \"x=$X\", 'false', echo never]\n",
+        encoding="utf-8",
+    )
+    result = run_exec(str(page), "--yes", "--json", store=store_path)
+    assert result.returncode == 1
+    finished = [
+        (e["id"], e["status"]) for e in events(result.stdout) if e["event"] == "step_finished"
+    ]
+    assert finished == [
+        ("prose-needs-a-human", "skipped"),
+        ("command-true", "succeeded"),
+        ("command-false", "skipped"),
+        ("stops-at-the-first-failing-command", "failed"),
+    ]
+    assert "cannot ask 'HPA configured' without a terminal" in result.stderr
+    assert "yes-ran" in result.stderr and "x=from-yaml" in result.stderr
+    assert "prose-ran" not in result.stderr.replace("echo prose-ran", "")
+    assert "\nnever\n" not in result.stderr
