@@ -18,7 +18,6 @@ import subprocess
 import threading
 import time
 import tomllib
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +76,8 @@ class Notifiers:
             except (OSError, subprocess.TimeoutExpired) as exc:
                 errors.append(f"command: {exc}")
         if self.webhook:
+            import urllib.request  # only when a webhook is configured: it imports ssl, http
+
             request = urllib.request.Request(
                 self.webhook,
                 data=body,

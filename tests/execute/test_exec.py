@@ -335,3 +335,12 @@ def test_yaml_runbook_conditions(store_path: Path, tmp_path: Path) -> None:
     assert "yes-ran" in result.stderr and "x=from-yaml" in result.stderr
     assert "prose-ran" not in result.stderr.replace("echo prose-ran", "")
     assert "\nnever\n" not in result.stderr
+
+
+def test_missing_interpreter_is_reported_before_the_run(store_path: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    result = run_exec(str(EXEC / "confirm.md"), "--yes", store=store_path, env={"PATH": str(empty)})
+    assert result.returncode == 5
+    assert "step harmless needs bash, which is not installed" in result.stderr
+    assert not store_path.exists() or open_db(store_path).runs() == []
