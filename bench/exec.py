@@ -15,8 +15,9 @@ import argparse
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _timing import best_of  # bench/ is on sys.path when run as a script
 
 
 def runbook(steps: int) -> str:
@@ -24,15 +25,6 @@ def runbook(steps: int) -> str:
         f"## Step {i}\n\n```bash\necho step {i} >/dev/null\n```\n\n" for i in range(steps)
     )
     return f"---\ntitle: Bench\nlang: en\n---\n# Bench\n\n{body}"
-
-
-def best(rounds: int, func) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main() -> None:
@@ -61,9 +53,9 @@ def main() -> None:
                 subprocess.run(["bash", "-c", f"echo step {i} >/dev/null"], check=True)
 
         run(one)  # create the store, warm the caches
-        t_many = best(args.rounds, lambda: run(many))
-        t_one = best(args.rounds, lambda: run(one))
-        t_bare = best(args.rounds, bare)
+        t_many = best_of(args.rounds, lambda: run(many))
+        t_one = best_of(args.rounds, lambda: run(one))
+        t_bare = best_of(args.rounds, bare)
 
     per_step = (t_many - t_one) / (n - 1)
     bare_step = t_bare / n

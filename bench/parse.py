@@ -24,11 +24,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _timing import best_of  # bench/ is on sys.path when run as a script
 from markdown_it import MarkdownIt
 
 from runner.parse import parse_file
@@ -122,15 +122,6 @@ def make_runbook(rng: random.Random, index: int) -> str:
             "      - kubectl top pods\n```\n"
         )
     return "".join(parts)
-
-
-def best_of(rounds: int, func: Callable[[], object]) -> float:
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main() -> None:

@@ -380,3 +380,80 @@ def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> s
 
     close = difflib.get_close_matches(word.lower(), sorted(candidates), n=1, cutoff=cutoff)
     return close[0] if close else None
+
+
+# Words and sentences of the human output (tables, prompts, results): (english, norwegian)
+LABELS: dict[str, tuple[str, str]] = {
+    "id": ("id", "id"),
+    "title": ("title", "tittel"),
+    "lang": ("lang", "språk"),
+    "owner": ("owner", "eier"),
+    "service": ("service", "tjeneste"),
+    "alerts": ("alerts", "alarmer"),
+    "steps": ("steps", "steg"),
+    "path": ("path", "sti"),
+    "params": ("params", "parametere"),
+    "escalation": ("escalation", "eskalering"),
+    "run": ("run", "kjør"),
+    "not_run": ("shown, not run (run=false)", "vises, kjøres ikke (run=false)"),
+    "condition": ("only if", "bare hvis"),
+    "on_failure": ("on failure", "ved feil"),
+    "secret": ("secret", "hemmelig"),
+    "required": ("required", "påkrevd"),
+    "default": ("default", "standard"),
+    "after": ("after", "etter"),
+    "runbooks": ("runbooks", "runbooks"),
+    "not_runbooks": ("{n} page(s) without steps not listed", "{n} side(r) uten steg vises ikke"),
+    "errors_in": ("could not read", "kunne ikke lese"),
+    "ask_step": (
+        "[r]un, [s]kip, [q]uit, [e]scalate",
+        "[r] kjør, [s] hopp over, [q] avslutt, [e] eskaler",
+    ),
+    "ask_confirm": (
+        "This step changes things. Type 'run' to run it, or s/q/e",
+        "Dette steget endrer noe. Skriv 'run' for å kjøre, eller s/q/e",
+    ),
+    "ask_failure": (
+        "[r]etry, [c]ontinue, [q]uit, [e]scalate",
+        "[r] prøv igjen, [c] fortsett, [q] avslutt, [e] eskaler",
+    ),
+    "ask_condition": ("Is this true: {text}?", "Stemmer dette: {text}?"),
+    "ask_param": ("Value for {name}", "Verdi for {name}"),
+    "succeeded": ("succeeded", "lyktes"),
+    "failed": ("failed", "feilet"),
+    "skipped": ("skipped", "hoppet over"),
+    "timed_out": ("timed out", "tidsavbrudd"),
+    "interrupted": ("interrupted", "avbrutt"),
+    "still_running": ("still running… {s:.0f}s", "kjører fortsatt… {s:.0f}s"),
+    "escalate_to": (
+        "ESCALATE to {contact} (level {level})",
+        "ESKALER til {contact} (nivå {level})",
+    ),
+    "run_done": (
+        "Run {outcome} (exit {code}) in {s:.1f}s — run id {run_id}",
+        "Kjøringen {outcome} (exit {code}) på {s:.1f}s — kjørings-id {run_id}",
+    ),
+    "condition_false": ("condition not met: {text}", "betingelsen er ikke oppfylt: {text}"),
+    "condition_unconfirmed": (
+        "cannot ask '{text}' without a terminal: step skipped",
+        "kan ikke spørre '{text}' uten terminal: steget hoppes over",
+    ),
+    "not_runnable": ("shown only (run=false)", "vises bare (run=false)"),
+    "parameters": ("Parameters", "Parametere"),
+    "plan": ("Plan (dry run: nothing is run)", "Plan (tørrkjøring: ingenting kjøres)"),
+    "recording_off": ("telemetry not recorded: {reason}", "telemetri lagres ikke: {reason}"),
+    "notifier_failed": (
+        "escalation notifier failed: {reason}",
+        "varsling om eskalering feilet: {reason}",
+    ),
+    "needs_confirmation": (
+        "step {id} needs confirmation ({why}): run it on a terminal",
+        "steget {id} må bekreftes ({why}): kjør det på en terminal",
+    ),
+}
+
+
+def label(key: str, lang: str, /, **args: Any) -> str:
+    en, nb = LABELS[key]
+    text = nb if lang in {"nb", "nn", "no"} else en
+    return text.format(**args) if args else text

@@ -60,7 +60,7 @@ def has_invisible(text: str) -> bool:
     return not text.isascii() and bool(_INVISIBLE_RE.search(text) or _NBSP_RE.search(text))
 
 
-def _repair_run(run: str, encoding: str) -> str | None:
+def repair_run(run: str, encoding: str) -> str | None:
     """Repair one run of non-ASCII characters, or None if this code page does not explain it."""
     try:
         data = run.encode(encoding)
@@ -101,7 +101,7 @@ _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 _IMPLAUSIBLE = frozenset({"Cc", "Co", "Cn", "Cs"})  # controls, private use, unassigned
 
 
-def _best_repair(run: str) -> str | None:
+def best_repair(run: str) -> str | None:
     """The most plausible repair of a run over all code pages, or None.
 
     The same bytes can decode under two code pages: "Ã¥" is "å" read as Windows-1252
@@ -110,7 +110,7 @@ def _best_repair(run: str) -> str | None:
     """
     best: tuple[int, str] | None = None
     for encoding in MOJIBAKE_ENCODINGS:
-        repaired = _repair_run(run, encoding)
+        repaired = repair_run(run, encoding)
         if repaired is None:
             continue
         new = [c for c in repaired if c not in run]
@@ -153,7 +153,7 @@ def _repair_text(line: str) -> str | None:
 
         def fix(match: re.Match[str]) -> str:
             nonlocal changed
-            best = _best_repair(match.group(0))
+            best = best_repair(match.group(0))
             if best is None:
                 return match.group(0)
             changed = True

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from runner.cli import lang_of, lang_option
-from runner.cli.output import console, label, print_json
+from runner.cli.output import console, print_json
 from runner.discover import discover, resolve
+from runner.i18n import label
 from runner.model import Runbook, Severity
 
 

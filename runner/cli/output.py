@@ -1,4 +1,4 @@
-"""Human output: a rich console that honours NO_COLOR and pipes, and a few labels."""
+"""Human output: a rich console that honours NO_COLOR and pipes; JSON on stdout."""
 
 from __future__ import annotations
 
@@ -9,36 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-LABELS: dict[str, tuple[str, str]] = {
-    "id": ("id", "id"),
-    "title": ("title", "tittel"),
-    "lang": ("lang", "språk"),
-    "owner": ("owner", "eier"),
-    "service": ("service", "tjeneste"),
-    "alerts": ("alerts", "alarmer"),
-    "steps": ("steps", "steg"),
-    "path": ("path", "sti"),
-    "params": ("params", "parametere"),
-    "escalation": ("escalation", "eskalering"),
-    "run": ("run", "kjør"),
-    "not_run": ("shown, not run (run=false)", "vises, kjøres ikke (run=false)"),
-    "condition": ("only if", "bare hvis"),
-    "on_failure": ("on failure", "ved feil"),
-    "secret": ("secret", "hemmelig"),
-    "required": ("required", "påkrevd"),
-    "default": ("default", "standard"),
-    "after": ("after", "etter"),
-    "runbooks": ("runbooks", "runbooks"),
-    "not_runbooks": ("{n} page(s) without steps not listed", "{n} side(r) uten steg vises ikke"),
-    "errors_in": ("could not read", "kunne ikke lese"),
-}
-
-
-def label(key: str, lang: str, **args: Any) -> str:
-    en, nb = LABELS[key]
-    text = nb if lang in {"nb", "nn"} else en
-    return text.format(**args) if args else text
 
 
 def console(*, stderr: bool = False) -> Console:

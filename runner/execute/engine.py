@@ -28,7 +28,8 @@ from runner.execute import params as params_mod
 from runner.execute.escalation import EscalationTimers, Notifiers
 from runner.execute.process import ProcessResult, run_process
 from runner.execute.record import Recorder
-from runner.execute.ui import UI, t
+from runner.execute.ui import UI
+from runner.i18n import label as t
 from runner.languages import registry
 from runner.languages.base import Session
 from runner.model import EscalationLevel, Runbook, Severity, Step
@@ -107,6 +108,7 @@ class Run:
         self.reached = 0
         self._escalate_lock = threading.Lock()
         self.seq = 0
+        self.timers: EscalationTimers | None = None
 
     # -- escalation
     def escalate(self, level: EscalationLevel | None, reason: str, step: Step | None) -> None:
@@ -152,8 +154,6 @@ class Run:
         )
         for problem in self.notifiers.notify(event):
             self.ui.warn(t("notifier_failed", self.lang, reason=problem))
-
-    timers: EscalationTimers | None = None
 
     # -- the run
     def execute(self) -> int:
@@ -318,7 +318,8 @@ class Run:
                 if choice == "quit":
                     return "aborted", ExitStatus.ABORTED
             elif step.confirm:
-                ui.warn(_needs_terminal(step, self.lang))
+                why = "destructive" if step.destructive else "confirm"
+                ui.warn(t("needs_confirmation", self.lang, id=step.id, why=why))
                 return "aborted", ExitStatus.USAGE
             if not self._condition_holds(step, session):
                 self._skipped(step)
@@ -489,18 +490,6 @@ class Run:
         )
         if status == "skipped":
             self.ui.step_done("skipped", None, 0.0)
-
-
-def _needs_terminal(step: Step, lang: str) -> str:
-    if lang in {"nb", "nn"}:
-        return (
-            f"steget {step.id} må bekreftes ({'destructive' if step.destructive else 'confirm'})"
-            ": kjør på en terminal"
-        )
-    return (
-        f"step {step.id} needs confirmation ({'destructive' if step.destructive else 'confirm'})"
-        ": run it on a terminal"
-    )
 
 
 def _user() -> str:

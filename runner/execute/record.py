@@ -44,9 +44,10 @@ class Recorder:
 
     def _beat(self, run_id: str) -> None:
         while not self._beat_stop.wait(HEARTBEAT_S):
-            if self.store is None:
+            store = self.store
+            if store is None:
                 return
-            self._safely(lambda: self.store.heartbeat(run_id, time.time()))  # type: ignore[union-attr]
+            self._safely(lambda: store.heartbeat(run_id, time.time()))  # noqa: B023
 
     def step(self, step: dict[str, Any]) -> None:
         if self.store is not None:

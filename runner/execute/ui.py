@@ -14,56 +14,8 @@ from typing import IO, Any
 
 import click
 
+from runner.i18n import label as t
 from runner.model import Param, Runbook, Step
-
-TEXT: dict[str, tuple[str, str]] = {
-    "ask_step": (
-        "[r]un, [s]kip, [q]uit, [e]scalate",
-        "[r] kjør, [s] hopp over, [q] avslutt, [e] eskaler",
-    ),
-    "ask_confirm": (
-        "This step changes things. Type 'run' to run it, or s/q/e",
-        "Dette steget endrer noe. Skriv 'run' for å kjøre, eller s/q/e",
-    ),
-    "ask_failure": (
-        "[r]etry, [c]ontinue, [q]uit, [e]scalate",
-        "[r] prøv igjen, [c] fortsett, [q] avslutt, [e] eskaler",
-    ),
-    "ask_condition": ("Is this true: {text}?", "Stemmer dette: {text}?"),
-    "ask_param": ("Value for {name}", "Verdi for {name}"),
-    "succeeded": ("succeeded", "lyktes"),
-    "failed": ("failed", "feilet"),
-    "skipped": ("skipped", "hoppet over"),
-    "timed_out": ("timed out", "tidsavbrudd"),
-    "interrupted": ("interrupted", "avbrutt"),
-    "still_running": ("still running… {s:.0f}s", "kjører fortsatt… {s:.0f}s"),
-    "escalate_to": (
-        "ESCALATE to {contact} (level {level})",
-        "ESKALER til {contact} (nivå {level})",
-    ),
-    "run_done": (
-        "Run {outcome} (exit {code}) in {s:.1f}s — run id {run_id}",
-        "Kjøringen {outcome} (exit {code}) på {s:.1f}s — kjørings-id {run_id}",
-    ),
-    "condition_false": ("condition not met: {text}", "betingelsen er ikke oppfylt: {text}"),
-    "condition_unconfirmed": (
-        "cannot ask '{text}' without a terminal: step skipped",
-        "kan ikke spørre '{text}' uten terminal: steget hoppes over",
-    ),
-    "not_runnable": ("shown only (run=false)", "vises bare (run=false)"),
-    "params": ("Parameters", "Parametere"),
-    "plan": ("Plan (dry run: nothing is run)", "Plan (tørrkjøring: ingenting kjøres)"),
-    "recording_off": ("telemetry not recorded: {reason}", "telemetri lagres ikke: {reason}"),
-    "notifier_failed": (
-        "escalation notifier failed: {reason}",
-        "varsling om eskalering feilet: {reason}",
-    ),
-}
-
-
-def t(key: str, lang: str, **args: Any) -> str:
-    en, nb = TEXT[key]
-    return (nb if lang in {"nb", "nn"} else en).format(**args)
 
 
 class UI:
@@ -98,7 +50,7 @@ class UI:
         self.print(f"[bold]{escape(runbook.title)}[/bold]  [dim]{escape(runbook.path)}[/dim]")
         if shown_params:
             pairs = "  ".join(f"{k}={v}" for k, v in shown_params.items())
-            self.print(f"[dim]{t('params', self.lang)}: {escape(pairs)}[/dim]")
+            self.print(f"[dim]{t('parameters', self.lang)}: {escape(pairs)}[/dim]")
 
     def step_header(self, step: Step, total: int, source: str) -> None:
         from rich.markup import escape

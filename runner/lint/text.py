@@ -8,10 +8,10 @@ from runner.lint import Context
 from runner.model import Problem, Runbook, Severity, frozen_map
 from runner.text import (
     MOJIBAKE_ENCODINGS,
-    _best_repair,
-    _repair_run,
+    best_repair,
     find_mojibake,
     has_invisible,
+    repair_run,
 )
 
 _ENCODING_NAMES = {"mac_roman": "Mac Roman", "cp1252": "Windows-1252", "latin_1": "Latin-1"}
@@ -21,9 +21,9 @@ def _which_encoding(text: str, repaired: str) -> str:
     import re
 
     for run in re.findall(r"[^\x00-\x7f]{2,}", text):
-        best = _best_repair(run)
+        best = best_repair(run)
         for encoding in MOJIBAKE_ENCODINGS:
-            if best is not None and _repair_run(run, encoding) == best:
+            if best is not None and repair_run(run, encoding) == best:
                 return _ENCODING_NAMES[encoding]
     return "an 8-bit code page"
 
