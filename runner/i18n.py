@@ -302,11 +302,11 @@ CATALOG: dict[str, tuple[str, str, str | None, str | None]] = {
         None,
         None,
     ),
-    "store-postgres-unsupported": (
-        "PostgreSQL stores ({url}) are not supported yet",
-        "PostgreSQL-lagring ({url}) støttes ikke ennå",
-        "use a SQLite path, or --no-record",
-        "bruk en SQLite-sti, eller --no-record",
+    "store-postgres-missing": (
+        "a postgresql:// store needs psycopg, which is not installed",
+        "en postgresql://-lagring trenger psycopg, som ikke er installert",
+        "pip install 'executable-runbooks[postgres]'",
+        "pip install 'executable-runbooks[postgres]'",
     ),
     "bad-duration-option": (
         "{value!r} is not a duration",
@@ -446,6 +446,31 @@ LABELS: dict[str, tuple[str, str]] = {
         "escalation notifier failed: {reason}",
         "varsling om eskalering feilet: {reason}",
     ),
+    "stats_runbook": ("runbook", "runbook"),
+    "stats_runs": ("runs", "kjøringer"),
+    "stats_per_week": ("/week", "/uke"),
+    "stats_success": ("success", "suksess"),
+    "stats_escalation": ("escalated", "eskalert"),
+    "stats_p50": ("p50", "p50"),
+    "stats_p95": ("p95", "p95"),
+    "stats_max": ("max", "maks"),
+    "stats_last_run": ("last run", "sist kjørt"),
+    "stats_failing_step": ("fails most", "feiler oftest"),
+    "stats_trend": ("trend", "trend"),
+    "stats_total": ("(all)", "(alle)"),
+    "stats_footnote": (
+        "since {since}; rates count finished runs only ({abandoned} abandoned and {running}"
+        " still running are left out)",
+        "siden {since}; ratene teller bare fullførte kjøringer ({abandoned} forlatt og"
+        " {running} som fortsatt kjører er holdt utenfor)",
+    ),
+    "history_run_id": ("run", "kjøring"),
+    "history_when": ("started", "startet"),
+    "history_who": ("who", "hvem"),
+    "history_runbook": ("runbook", "runbook"),
+    "history_outcome": ("outcome", "utfall"),
+    "history_duration": ("took", "varighet"),
+    "history_params": ("params", "parametere"),
     "needs_confirmation": (
         "step {id} needs confirmation ({why}): run it on a terminal",
         "steget {id} må bekreftes ({why}): kjør det på en terminal",

@@ -52,7 +52,7 @@ def test_every_lint_code_is_documented() -> None:
         "missing-param",
         "bad-choice",
         "bad-param-syntax",
-        "store-postgres-unsupported",
+        "store-postgres-missing",
         "bad-duration-option",
         "fixed",
     }

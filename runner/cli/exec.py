@@ -84,6 +84,7 @@ def exec_cmd(
     from runner.execute.params import parse_assignments
     from runner.execute.ui import UI
     from runner.parse.durations import parse_duration
+    from runner.telemetry import Recording, open_recording_store
 
     lang = lang_of(ctx)
     default_timeout = parse_duration(timeout)
@@ -102,11 +103,10 @@ def exec_cmd(
     )
     record = not no_record and os.environ.get("DO_NOT_TRACK", "") in {"", "0"}
 
-    def open_store():  # type: ignore[no-untyped-def]
-        from runner.telemetry import open_store as open_
-
-        return open_(store)
-
     ui = UI(lang, json_mode=as_json, interactive=sys.stdin.isatty())
+
+    def open_store() -> Recording:
+        return open_recording_store(store, ui.warn)
+
     run = Run(rb, options, ui, open_store if record else None, Notifiers.load(project_root()))
     ctx.exit(run.execute())

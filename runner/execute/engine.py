@@ -34,7 +34,7 @@ from runner.languages import registry
 from runner.languages.base import Session
 from runner.model import EscalationLevel, Runbook, Severity, Step
 from runner.shell import fill_placeholders
-from runner.telemetry import Store
+from runner.telemetry import Recording
 from runner.telemetry.redact import MASK, Redactor, looks_like_token
 
 DEFAULT_TIMEOUT_S = 600.0
@@ -91,7 +91,7 @@ class Run:
         runbook: Runbook,
         options: ExecOptions,
         ui: UI,
-        open_store: Callable[[], Store] | None,
+        open_store: Callable[[], Recording] | None,
         notifiers: Notifiers,
     ) -> None:
         self.runbook = runbook

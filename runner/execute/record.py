@@ -12,15 +12,17 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from runner.telemetry import Store
+from runner.telemetry import Recording
 from runner.telemetry.sqlite import HEARTBEAT_S
 
 
 class Recorder:
-    def __init__(self, open_store: Callable[[], Store] | None, warn: Callable[[str], None]) -> None:
+    def __init__(
+        self, open_store: Callable[[], Recording] | None, warn: Callable[[str], None]
+    ) -> None:
         self._warn = warn
         self._warned = False
-        self.store: Store | None = None
+        self.store: Recording | None = None
         self._beat_stop = threading.Event()
         if open_store is not None:
             self._safely(lambda: setattr(self, "store", open_store()))
