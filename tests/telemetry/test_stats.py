@@ -270,3 +270,38 @@ def test_prune(history: SqlStore) -> None:
     assert removed == 1  # a10
     assert "a10" not in {r["id"] for r in history.runs()}
     assert history.steps("a1")
+
+
+def test_stats_from_real_runs(store_url: str, tmp_path: Any) -> None:
+    from tests.execute.conftest import EXEC
+
+    for _ in range(2):
+        assert (
+            run_cli("exec", str(EXEC / "decisions.md"), "--yes", "--store", store_url).returncode
+            == 4
+        )
+    assert (
+        run_cli(
+            "exec", str(EXEC / "confirm.md"), "--yes", "--step", "harmless", "--store", store_url
+        ).returncode
+        == 0
+    )
+    assert (
+        run_cli("exec", str(EXEC / "confirm.md"), "--dry-run", "--store", store_url).returncode == 0
+    )
+    data = json.loads(run_cli("stats", "--json", "--store", store_url).stdout)
+    by_id = {r["id"]: r for r in data["runbooks"]}
+    decisions, confirm = by_id["decisions"], by_id["confirm"]
+    assert (
+        decisions["runs"],
+        decisions["escalated"],
+        decisions["success_rate"],
+        decisions["escalation_rate"],
+    ) == (2, 2, 0.0, 1.0)
+    # soft, jump and escalate each fail once a run: the tie goes to the first id
+    assert decisions["most_failing_step"] == {"id": "escalate", "failures": 2}
+    assert (confirm["runs"], confirm["success_rate"]) == (1, 1.0)  # the dry run is left out
+    assert data["total"]["runs"] == 3
+    assert 0 < decisions["duration_p50_s"] <= decisions["duration_p95_s"] < 10
+    pruned = run_cli("telemetry", "prune", "--older-than", "1d", "--store", store_url)
+    assert pruned.stdout.strip() == "0 run(s) deleted"
