@@ -346,6 +346,8 @@ class Run:
                     self.escalate(None, "on-failure", step)
                     return "escalated", ExitStatus.ESCALATED
                 if choice == "quit":
+                    if result.interrupted:  # Ctrl-C, then quit: the responder stopped it
+                        return "aborted", ExitStatus.ABORTED
                     return "failed", ExitStatus.FAILED
                 i = position[choice]  # a jump to another step
                 break
