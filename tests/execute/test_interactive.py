@@ -122,3 +122,22 @@ def test_ctrl_c_during_a_step_asks_what_next(tmp_path: Path, store_path: Path) -
     assert child.exitstatus == 130
     (run,) = open_db(store_path).runs()
     assert run["outcome"] == "interrupted"
+
+
+def test_ctrl_c_then_quit_is_aborted(tmp_path: Path, store_path: Path) -> None:
+    child = spawn(
+        str(EXEC / "sigint.md"),
+        "--yes",
+        "--store",
+        str(store_path),
+        env={"PIDFILE": str(tmp_path / "pid")},
+    )
+    child.expect("\nstarted")
+    child.sendintr()
+    child.expect(FAILURE)
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 3
+    (run,) = open_db(store_path).runs()
+    assert run["outcome"] == "aborted"
