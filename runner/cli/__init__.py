@@ -31,6 +31,7 @@ class LazyGroup(click.Group):
         "stats": ("runner.cli.telemetry", "stats_cmd"),
         "history": ("runner.cli.telemetry", "history_cmd"),
         "telemetry": ("runner.cli.telemetry", "telemetry_cmd"),
+        "site": ("runner.cli.site", "site_cmd"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -39,8 +39,9 @@ def default_id(path: str | os.PathLike[str]) -> str:
     return p.stem
 
 
-def parse_file(path: str | os.PathLike[str]) -> Runbook:
-    shown = os.fspath(path)
+def parse_file(path: str | os.PathLike[str], *, shown: str | None = None) -> Runbook:
+    """Read and parse a runbook; ``shown`` is the path used in messages and commands."""
+    shown = shown or os.fspath(path)
     p = Path(path)
     if not is_runbook_file(p):
         raise ParseError("not-a-runbook", path=shown)
