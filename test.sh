@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 scripts/bootstrap.sh
 scripts/postgres-up.sh || true  # PostgreSQL tests skip, saying why, when it cannot start
+scripts/chromium-up.sh || true  # so do the browser tests without Debian's chromium
 export PATH="$PWD/.venv/bin:$PATH"
 echo "» ruff" >&2
 ruff check .
