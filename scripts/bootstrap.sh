@@ -23,3 +23,4 @@ if [ "$want" != "$have" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
   echo "$want" > .venv/.installed
 fi
+scripts/vendor-mermaid.sh

@@ -43,6 +43,13 @@ class RunbooksPlugin(BasePlugin[RunbooksConfig]):
     def on_config(self, config: Any) -> Any:
         config.extra_css.append(assets.CSS_PATH)
         config.extra_javascript.append(assets.JS_PATH)
+        if assets.mermaid_js() is not None:
+            # Material draws ```mermaid fences, with our copy of Mermaid (never a CDN)
+            config.extra_javascript.append(assets.MERMAID_PATH)
+            fences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+            fences.setdefault("custom_fences", []).append(
+                {"name": "mermaid", "class": "mermaid", "format": _fence_code_format()}
+            )
         return config
 
     def on_files(self, files: Files, /, *, config: Any) -> Files:
@@ -65,7 +72,11 @@ class RunbooksPlugin(BasePlugin[RunbooksConfig]):
         for problem in site.problems:
             if problem.severity.rank <= threshold:
                 log.warning("%s: %s", problem.location(), problem.message(self.config.lang))
-        for src_uri, content in site.generated().items():
+        generated: dict[str, str | bytes] = dict(site.generated())
+        mermaid = assets.mermaid_js()
+        if mermaid is not None:
+            generated[assets.MERMAID_PATH] = mermaid.read_bytes()
+        for src_uri, content in generated.items():
             if files.get_file_from_path(src_uri) is not None:
                 log.info("runbooks: %s exists in docs; not generating it", src_uri)
                 continue
@@ -77,3 +88,9 @@ class RunbooksPlugin(BasePlugin[RunbooksConfig]):
             return markdown
         rendered = self.site.render(page.file.src_uri)
         return markdown if rendered is None else rendered
+
+
+def _fence_code_format() -> Any:
+    from pymdownx.superfences import fence_code_format
+
+    return fence_code_format
