@@ -17,7 +17,7 @@ from typing import Any
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from runner.model import Severity
 from runner.site import assets
@@ -80,7 +80,14 @@ class RunbooksPlugin(BasePlugin[RunbooksConfig]):
             if files.get_file_from_path(src_uri) is not None:
                 log.info("runbooks: %s exists in docs; not generating it", src_uri)
                 continue
-            files.append(File.generated(config, src_uri, content=content))
+            # generated pages (alert lists, YAML runbooks) are reached by link, not by the
+            # navigation: keeps every page's navigation small on large sites
+            inclusion = (
+                InclusionLevel.NOT_IN_NAV
+                if src_uri.startswith("alerts/")
+                else (InclusionLevel.UNDEFINED)
+            )
+            files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Any) -> str:
