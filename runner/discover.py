@@ -29,7 +29,8 @@ def project_root(start: Path | None = None) -> Path:
     return here
 
 
-def _docs_dir(root: Path) -> Path:
+def docs_dir(root: Path) -> Path:
+    """The docs_dir of the project's mkdocs.yml (default docs/)."""
     for name in ("mkdocs.yml", "mkdocs.yaml"):
         config = root / name
         if config.is_file():
@@ -43,7 +44,7 @@ def _docs_dir(root: Path) -> Path:
 
 def default_paths(root: Path | None = None) -> list[Path]:
     root = root or project_root()
-    return [p for p in (_docs_dir(root), root / "runbooks") if p.is_dir()]
+    return [p for p in (docs_dir(root), root / "runbooks") if p.is_dir()]
 
 
 def _shown(path: Path) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from runner.discover import project_root
+from runner.discover import docs_dir, project_root
 
 
 def _mkdocs(*args: str) -> int:
@@ -51,7 +51,7 @@ def generate_cmd(out_dir: Path, *, store: str | None) -> None:
     from runner.site.build import collect, load_usage
 
     root = project_root()
-    docs = root / "docs"
+    docs = docs_dir(root)
     sources = [p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()]
     site = collect(root, docs, root / "runbooks", sources)
     load_usage(site, store, 30)
