@@ -314,6 +314,49 @@ CATALOG: dict[str, tuple[str, str, str | None, str | None]] = {
         "write e.g. 90s, 15m or 1h",
         "skriv f.eks. 90s, 15m eller 1h",
     ),
+    # -- alerts
+    "alert-without-runbook": (
+        "alert {alert!r} has no runbook: no runbook names it in alerts: or triggers",
+        "alarmen {alert!r} har ingen runbook: ingen runbook nevner den i alerts: eller triggers",
+        "write one, or add the alert to the runbook that handles it",
+        "skriv en, eller legg alarmen til i runbooken som håndterer den",
+    ),
+    "runbook-url-missing": (
+        "alert {alert!r} has no runbook_url annotation",
+        "alarmen {alert!r} mangler runbook_url-annotasjonen",
+        "add runbook_url: {template} (runner alerts annotate does it)",
+        "legg til runbook_url: {template} (runner alerts annotate gjør det)",
+    ),
+    "runbook-url-broken": (
+        "runbook_url {url!r} points to {page!r}, which is no page of the site",
+        "runbook_url {url!r} peker til {page!r}, som ikke er en side på nettstedet",
+        None,
+        None,
+    ),
+    "runbook-url-outside": (
+        "runbook_url {url!r} is not under {base}",
+        "runbook_url {url!r} ligger ikke under {base}",
+        None,
+        None,
+    ),
+    "runbook-url-other": (
+        "runbook_url {url!r} leads to a runbook that does not name alert {alert!r}",
+        "runbook_url {url!r} fører til en runbook som ikke nevner alarmen {alert!r}",
+        None,
+        None,
+    ),
+    "runbook-url-templated": (
+        "runbook_url {url!r} has templates in its path: cannot check it",
+        "runbook_url {url!r} har maler i stien: kan ikke sjekkes",
+        None,
+        None,
+    ),
+    "runbook-alert-unknown": (
+        "runbook {runbook} names alert {alert!r}, which no rule defines",
+        "runbooken {runbook} nevner alarmen {alert!r}, som ingen regel definerer",
+        "fix the name, or remove it if the alert is gone",
+        "rett navnet, eller fjern det hvis alarmen er borte",
+    ),
     # -- CLI
     "summary": (
         "{errors} error(s), {warnings} warning(s) in {files} file(s)",

@@ -32,6 +32,7 @@ class LazyGroup(click.Group):
         "history": ("runner.cli.telemetry", "history_cmd"),
         "telemetry": ("runner.cli.telemetry", "telemetry_cmd"),
         "site": ("runner.cli.site", "site_cmd"),
+        "alerts": ("runner.cli.alerts", "alerts_cmd"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

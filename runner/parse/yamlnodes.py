@@ -91,3 +91,27 @@ def load(text: str, *, offset: int = 0) -> tuple[Any, Lines]:
         loader.dispose()
     _walk(node, (), lines, offset)
     return data, lines
+
+
+def load_all(text: str) -> list[tuple[Any, Lines]]:
+    """Every document of a multi-document stream (``---`` separated), with lines."""
+    loader = _Loader(text)
+    docs: list[tuple[Any, Lines]] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            lines = Lines()
+            data = loader.construct_document(node)
+            _walk(node, (), lines, 0)
+            docs.append((data, lines))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        raise YamlError(
+            reason, mark.line + 1 if mark else 1, mark.column + 1 if mark else None
+        ) from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+        raise YamlError(" ".join(str(exc).split()), 1, None) from None
+    finally:
+        loader.dispose()
+    return docs

@@ -14,12 +14,15 @@ MERMAID_PATH = "assets/runbooks/mermaid.min.js"
 
 def mermaid_js() -> Path | None:
     """The vendored Mermaid (scripts/vendor-mermaid.sh), or None: then flows stay text."""
-    candidates = [os.environ.get("RUNNER_MERMAID_JS"),
-                  str(Path(sys.prefix) / "share" / "runbooks" / "mermaid.min.js")]
+    candidates = [
+        os.environ.get("RUNNER_MERMAID_JS"),
+        str(Path(sys.prefix) / "share" / "runbooks" / "mermaid.min.js"),
+    ]
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return Path(candidate)
     return None
+
 
 CSS = """
 .rb-card { border: 1px solid var(--md-default-fg-color--lightest); border-radius: .2rem;

@@ -54,17 +54,23 @@ class Site:
         if runbook is None:
             return None
         depth = page_url(src).count("/")
-        return render_markdown_page(runbook, today=self.today, usage=self.usage.get(runbook.id),
-                                    alerts_url="../" * depth + "alerts/")
+        return render_markdown_page(
+            runbook,
+            today=self.today,
+            usage=self.usage.get(runbook.id),
+            alerts_url="../" * depth + "alerts/",
+        )
 
     def generated(self) -> dict[str, str]:
         urls = self.url_of()
-        files = {yaml_page_path(rb): render_yaml_page(rb, today=self.today,
-                                                      usage=self.usage.get(rb.id))
-                 for rb in self.yaml}
+        files = {
+            yaml_page_path(rb): render_yaml_page(rb, today=self.today, usage=self.usage.get(rb.id))
+            for rb in self.yaml
+        }
         files.update(alert_pages(self.runbooks, urls, self.lang))
-        files[CATALOGUE] = render_catalogue(self.runbooks, urls, today=self.today,
-                                            usage=self.usage, lang=self.lang)
+        files[CATALOGUE] = render_catalogue(
+            self.runbooks, urls, today=self.today, usage=self.usage, lang=self.lang
+        )
         files[STATS] = render_stats(self.report, urls, self.lang, self.days)
         files[assets.CSS_PATH] = assets.CSS
         files[assets.JS_PATH] = assets.JS
@@ -80,8 +86,9 @@ def page_url(src: str) -> str:
     return path + "/"
 
 
-def collect(root: Path, docs_dir: Path, runbooks_dir: Path | None, sources: list[str], *,
-            lang: str = "en") -> Site:
+def collect(
+    root: Path, docs_dir: Path, runbooks_dir: Path | None, sources: list[str], *, lang: str = "en"
+) -> Site:
     """Parse a site's runbooks: ``sources`` are docs-relative Markdown paths. Paths in
     messages and run commands are relative to ``root`` (the folder with mkdocs.yml)."""
     site = Site(lang=lang)
@@ -135,7 +142,6 @@ def load_usage(site: Site, store_url: str | None, days: int) -> None:
         store.close()
     site.report = report
     site.usage = {
-        r.id: Usage(runs=r.runs, days=days, success_rate=r.success_rate,
-                    median_s=r.duration_p50_s)
+        r.id: Usage(runs=r.runs, days=days, success_rate=r.success_rate, median_s=r.duration_p50_s)
         for r in report.runbooks
     }

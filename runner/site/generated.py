@@ -23,25 +23,35 @@ def yaml_page_path(runbook: Runbook) -> str:
 
 def render_yaml_page(runbook: Runbook, *, today: dt.date, usage: Usage | None) -> str:
     lang = runbook.lang
-    out = [f"# {runbook.title}", "", header_card(runbook, today=today, usage=usage,
-                                                 alerts_url="../../alerts/")]
+    out = [
+        f"# {runbook.title}",
+        "",
+        header_card(runbook, today=today, usage=usage, alerts_url="../../alerts/"),
+    ]
     if runbook.description:
         out += [runbook.description, ""]
     if runbook.triggers:
         out += [f"## {label('site_triggers', lang)}", ""]
         for trigger in runbook.triggers:
-            out.append(f"- alert `{trigger.alert}`" if trigger.alert
-                       else f"- {trigger.threshold}")
+            out.append(f"- alert `{trigger.alert}`" if trigger.alert else f"- {trigger.threshold}")
         out.append("")
     out += [f"## {label('site_steps', lang)}", ""]
     for step in runbook.steps:
-        out += [f"### {step.index}. {step.title}", "", step_header(runbook, step,
-                                                                   len(runbook.steps)), ""]
+        out += [
+            f"### {step.index}. {step.title}",
+            "",
+            step_header(runbook, step, len(runbook.steps)),
+            "",
+        ]
         out += ["```bash", *step.commands, "```", ""]
     if runbook.escalation:
-        out += [f"## {label('escalation', lang)}", "",
-                f"| {label('site_escalation_level', lang)} | {label('site_contact', lang)} "
-                f"| {label('site_after', lang)} |", "|---|---|---|"]
+        out += [
+            f"## {label('escalation', lang)}",
+            "",
+            f"| {label('site_escalation_level', lang)} | {label('site_contact', lang)} "
+            f"| {label('site_after', lang)} |",
+            "|---|---|---|",
+        ]
         for level in runbook.escalation:
             after = f"{level.after_s / 60:g} min" if level.after_s else "-"
             out.append(f"| {level.level} | {level.contact} | {after} |")
@@ -52,8 +62,7 @@ def render_yaml_page(runbook: Runbook, *, today: dt.date, usage: Usage | None) -
     return "\n".join(out) + "\n"
 
 
-def alert_pages(runbooks: list[Runbook], url_of: Mapping[str, str],
-                lang: str) -> dict[str, str]:
+def alert_pages(runbooks: list[Runbook], url_of: Mapping[str, str], lang: str) -> dict[str, str]:
     """``alerts/<name lower-case>/`` for every alert a runbook names.
 
     One runbook: a tiny static ``index.html`` that forwards at once, keeping the query
@@ -82,7 +91,7 @@ def alert_pages(runbooks: list[Runbook], url_of: Mapping[str, str],
                 f"</script>"
                 f'<meta http-equiv="refresh" content="0; url={esc_target}"></head>\n'
                 f'<body><p class="rb-forward">'
-                f'{html.escape(label("site_alert_forward", lang, alert=alert))} '
+                f"{html.escape(label('site_alert_forward', lang, alert=alert))} "
                 f'<a href="{esc_target}">{html.escape(handlers[0].title)}</a></p></body>'
                 f"</html>\n"
             )
@@ -99,30 +108,40 @@ def alert_pages(runbooks: list[Runbook], url_of: Mapping[str, str],
     return pages
 
 
-def render_catalogue(runbooks: list[Runbook], url_of: Mapping[str, str], *, today: dt.date,
-                     usage: Mapping[str, Usage], lang: str) -> str:
+def render_catalogue(
+    runbooks: list[Runbook],
+    url_of: Mapping[str, str],
+    *,
+    today: dt.date,
+    usage: Mapping[str, Usage],
+    lang: str,
+) -> str:
     esc = html.escape
-    head = "".join(f"<th>{esc(label(k, lang))}</th>" for k in
-                   ("title", "owner", "service", "lang", "alerts", "site_last_reviewed",
-                    "site_usage"))
+    head = "".join(
+        f"<th>{esc(label(k, lang))}</th>"
+        for k in ("title", "owner", "service", "lang", "alerts", "site_last_reviewed", "site_usage")
+    )
     rows = []
     for rb in sorted(runbooks, key=lambda r: r.title.lower()):
         fresh = freshness(rb, today)
         use = usage.get(rb.id)
         runs = use.runs if use else 0
+        words = [rb.title, rb.id, rb.owner or "", rb.service or "", *rb.alerts, *rb.tags]
+        age = fresh.age_days if fresh.age_days is not None else 99999
         rows.append(
-            f'<tr data-search="{esc(" ".join([rb.title, rb.id, rb.owner or "", rb.service or "", *rb.alerts, *rb.tags]).lower())}">'
+            f'<tr data-search="{esc(" ".join(words).lower())}">'
             f'<td><a href="../{esc(url_of[rb.id])}">{esc(rb.title)}</a></td>'
             f"<td>{esc(rb.owner or '-')}</td><td>{esc(rb.service or '-')}</td>"
             f"<td>{rb.lang}</td><td>{esc(', '.join(rb.alerts) or '-')}</td>"
-            f'<td class="rb-{fresh.status}" data-sort="{fresh.age_days if fresh.age_days is not None else 99999}">'
+            f'<td class="rb-{fresh.status}" data-sort="{age}">'
             f"{esc(label('site_' + fresh.status, lang))}"
             f"{f' ({fresh.age_days} d)' if fresh.age_days is not None else ''}</td>"
             f'<td data-sort="{runs}">{runs}</td></tr>'
         )
+    placeholder = esc(label("site_filter", lang))
     return (
         f"---\nsearch:\n  exclude: true\n---\n# {label('site_catalogue', lang)}\n\n"
-        f'<input class="rb-filter" type="search" placeholder="{esc(label("site_filter", lang))}">\n\n'
+        f'<input class="rb-filter" type="search" placeholder="{placeholder}">\n\n'
         f'<table class="rb-catalogue rb-sortable"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>\n"
     )
@@ -134,8 +153,10 @@ def _bar_chart(values: list[tuple[str, float]], *, unit: str, fmt: str = "{:g}")
         return ""
     top = max(v for _, v in values) or 1.0
     row, width, label_w = 22, 560, 180
-    parts = [f'<svg class="rb-chart" viewBox="0 0 {width} {row * len(values) + 4}" '
-             f'role="img" xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg class="rb-chart" viewBox="0 0 {width} {row * len(values) + 4}" '
+        f'role="img" xmlns="http://www.w3.org/2000/svg">'
+    ]
     for i, (name, value) in enumerate(values):
         y = i * row + 2
         bar = (width - label_w - 70) * value / top
@@ -151,29 +172,55 @@ def _bar_chart(values: list[tuple[str, float]], *, unit: str, fmt: str = "{:g}")
     return "".join(parts)
 
 
-def render_stats(report: Report | None, url_of: Mapping[str, str], lang: str,
-                 days: int) -> str:
+def render_stats(report: Report | None, url_of: Mapping[str, str], lang: str, days: int) -> str:
     out = [f"---\nsearch:\n  exclude: true\n---\n# {label('site_stats', lang)}", ""]
     if report is None or not report.runbooks:
         out.append(label("site_no_stats", lang))
         return "\n".join(out) + "\n"
     rows: list[RunbookStats] = sorted(report.runbooks, key=lambda r: -r.runs)
-    out.append(label("stats_footnote", lang, since=dt.date.fromtimestamp(report.since),
-                     abandoned=report.total.abandoned, running=report.total.running))
-    out += ["", f"## {label('stats_runs', lang)} ({days} d)", "",
-            _bar_chart([(r.id, float(r.runs)) for r in rows], unit=""), "",
-            f"## {label('stats_success', lang)}", "",
-            _bar_chart([(r.id, (r.success_rate or 0) * 100) for r in rows
-                        if r.success_rate is not None], unit=" %", fmt="{:.0f}"), "",
-            "## p95 (s)", "",
-            _bar_chart([(r.id, r.duration_p95_s or 0.0) for r in rows
-                        if r.duration_p95_s is not None], unit=" s", fmt="{:.1f}"), ""]
-    out += [f"| runbook | {label('stats_runs', lang)} | {label('stats_success', lang)} | "
-            f"{label('stats_escalation', lang)} | p50 | p95 |", "|---|---:|---:|---:|---:|---:|"]
+    out.append(
+        label(
+            "stats_footnote",
+            lang,
+            since=dt.date.fromtimestamp(report.since),
+            abandoned=report.total.abandoned,
+            running=report.total.running,
+        )
+    )
+    out += [
+        "",
+        f"## {label('stats_runs', lang)} ({days} d)",
+        "",
+        _bar_chart([(r.id, float(r.runs)) for r in rows], unit=""),
+        "",
+        f"## {label('stats_success', lang)}",
+        "",
+        _bar_chart(
+            [(r.id, (r.success_rate or 0) * 100) for r in rows if r.success_rate is not None],
+            unit=" %",
+            fmt="{:.0f}",
+        ),
+        "",
+        "## p95 (s)",
+        "",
+        _bar_chart(
+            [(r.id, r.duration_p95_s or 0.0) for r in rows if r.duration_p95_s is not None],
+            unit=" s",
+            fmt="{:.1f}",
+        ),
+        "",
+    ]
+    out += [
+        f"| runbook | {label('stats_runs', lang)} | {label('stats_success', lang)} | "
+        f"{label('stats_escalation', lang)} | p50 | p95 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
         link = f'<a href="../{url_of[r.id]}">{r.id}</a>' if r.id in url_of else r.id
-        out.append(f"| {link} | {r.runs} | {_pct(r.success_rate)} | {_pct(r.escalation_rate)} "
-                   f"| {_secs(r.duration_p50_s)} | {_secs(r.duration_p95_s)} |")
+        out.append(
+            f"| {link} | {r.runs} | {_pct(r.success_rate)} | {_pct(r.escalation_rate)} "
+            f"| {_secs(r.duration_p50_s)} | {_secs(r.duration_p95_s)} |"
+        )
     return "\n".join(out) + "\n"
 
 

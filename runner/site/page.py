@@ -14,8 +14,10 @@ from runner.model import Runbook, Step
 from runner.parse.header import DEFAULT_REVIEW_DAYS
 from runner.serialize import run_command
 
-_FENCE_OPEN = re.compile(r"^(?P<prefix>[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)?[ \t>]*)"
-                         r"(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
+_FENCE_OPEN = re.compile(
+    r"^(?P<prefix>[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)?[ \t>]*)"
+    r"(?P<marker>`{3,}|~{3,})(?P<info>.*)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +64,18 @@ def usage_line(usage: Usage | None, lang: str) -> str:
     return " · ".join(parts)
 
 
-def header_card(runbook: Runbook, *, today: dt.date, usage: Usage | None,
-                alerts_url: str = "../alerts/") -> str:
+def header_card(
+    runbook: Runbook, *, today: dt.date, usage: Usage | None, alerts_url: str = "../alerts/"
+) -> str:
     lang = runbook.lang
     esc = html.escape
     rows = []
-    for key, value in (("owner", runbook.owner), ("service", runbook.service),
-                       ("site_severity", runbook.severity), ("lang", runbook.lang)):
+    for key, value in (
+        ("owner", runbook.owner),
+        ("service", runbook.service),
+        ("site_severity", runbook.severity),
+        ("lang", runbook.lang),
+    ):
         if value:
             rows.append(f"<dt>{esc(label(key, lang))}</dt><dd>{esc(value)}</dd>")
     if runbook.alerts:
@@ -79,21 +86,37 @@ def header_card(runbook: Runbook, *, today: dt.date, usage: Usage | None,
         rows.append(f"<dt>{esc(label('alerts', lang))}</dt><dd>{links}</dd>")
     fresh = freshness(runbook, today)
     if runbook.last_reviewed:
-        rows.append(f"<dt>{esc(label('site_last_reviewed', lang))}</dt>"
-                    f"<dd>{runbook.last_reviewed.isoformat()}</dd>")
-    rows.append(f"<dt>{esc(label('site_usage', lang))}</dt>"
-                f'<dd class="rb-usage">{esc(usage_line(usage, lang))}</dd>')
-    rows.append(f"<dt>{esc(label('run', lang))}</dt>"
-                f'<dd><code class="rb-run-all">{esc(run_command(runbook))}</code></dd>')
+        rows.append(
+            f"<dt>{esc(label('site_last_reviewed', lang))}</dt>"
+            f"<dd>{runbook.last_reviewed.isoformat()}</dd>"
+        )
+    rows.append(
+        f"<dt>{esc(label('site_usage', lang))}</dt>"
+        f'<dd class="rb-usage">{esc(usage_line(usage, lang))}</dd>'
+    )
+    rows.append(
+        f"<dt>{esc(label('run', lang))}</dt>"
+        f'<dd><code class="rb-run-all">{esc(run_command(runbook))}</code></dd>'
+    )
     params = " ".join(p.name for p in runbook.params)
-    card = (f'<div class="rb-card" data-runbook="{esc(runbook.id)}" data-params="{params}">\n'
-            f'<dl class="rb-meta">{"".join(rows)}</dl>\n</div>\n')
+    card = (
+        f'<div class="rb-card" data-runbook="{esc(runbook.id)}" data-params="{params}">\n'
+        f'<dl class="rb-meta">{"".join(rows)}</dl>\n</div>\n'
+    )
     if fresh.status == "overdue":
-        card += (f'\n!!! warning "{label("site_stale_title", lang)}"\n\n'
-                 f'    {label("site_stale", lang, date=runbook.last_reviewed, age=fresh.age_days, every=fresh.every_days)}\n')
+        stale = label(
+            "site_stale",
+            lang,
+            date=runbook.last_reviewed,
+            age=fresh.age_days,
+            every=fresh.every_days,
+        )
+        card += f'\n!!! warning "{label("site_stale_title", lang)}"\n\n    {stale}\n'
     elif fresh.status == "unknown":
-        card += (f'\n!!! note "{label("site_unreviewed_title", lang)}"\n\n'
-                 f'    {label("site_unreviewed", lang)}\n')
+        card += (
+            f'\n!!! note "{label("site_unreviewed_title", lang)}"\n\n'
+            f"    {label('site_unreviewed', lang)}\n"
+        )
     return card
 
 
@@ -110,13 +133,17 @@ def step_header(runbook: Runbook, step: Step, total: int) -> str:
     if not step.runs:
         badges.append(f'<span class="rb-badge">{html.escape(label("not_run", lang))}</span>')
     if step.condition is not None:
-        badges.append(f'<span class="rb-badge rb-when">{html.escape(label("condition", lang))}: '
-                      f"<code>{html.escape(step.condition.text)}</code></span>")
+        badges.append(
+            f'<span class="rb-badge rb-when">{html.escape(label("condition", lang))}: '
+            f"<code>{html.escape(step.condition.text)}</code></span>"
+        )
     command = html.escape(run_command(runbook, step))
     title = f" **{_md_escape(step.title)}**" if step.lang == "yaml" else ""
-    text = (f'<span class="rb-step-no">{step.index}/{total}</span>{title} `#{step.id}` '
-            f'<code class="rb-run">{command}</code> {" ".join(badges)}').rstrip()
-    return f"{text}\n{{: .rb-step #step-{_attr_id(step.id)} data-step=\"{step.id}\" }}"
+    text = (
+        f'<span class="rb-step-no">{step.index}/{total}</span>{title} `#{step.id}` '
+        f'<code class="rb-run">{command}</code> {" ".join(badges)}'
+    ).rstrip()
+    return f'{text}\n{{: .rb-step #step-{_attr_id(step.id)} data-step="{step.id}" }}'
 
 
 def _attr_id(step_id: str) -> str:
@@ -127,8 +154,9 @@ def _md_escape(text: str) -> str:
     return re.sub(r"([*_`\[\]<>])", r"\\\1", text)
 
 
-def render_markdown_page(runbook: Runbook, *, today: dt.date, usage: Usage | None,
-                         alerts_url: str = "../alerts/") -> str:
+def render_markdown_page(
+    runbook: Runbook, *, today: dt.date, usage: Usage | None, alerts_url: str = "../alerts/"
+) -> str:
     """The page body for a Markdown runbook (front matter removed)."""
     lines = runbook.text.split("\n")
     body_start = _body_start(runbook)
@@ -163,8 +191,7 @@ def render_markdown_page(runbook: Runbook, *, today: dt.date, usage: Usage | Non
         out.append(line)
         for start in (f for f, end in fences.items() if end == number and f in embedded):
             for step in embedded[start]:
-                out += ["", step_header(runbook, step, total), "", "```bash", *step.commands,
-                        "```"]
+                out += ["", step_header(runbook, step, total), "", "```bash", *step.commands, "```"]
             out.append("")
         if not card_done and line.startswith("# ") and number not in inside:
             out += ["", header_card(runbook, today=today, usage=usage, alerts_url=alerts_url)]
@@ -194,7 +221,7 @@ def _fence_lines(lines: list[str]) -> dict[int, int]:
             match = re.match(r"(`{3,}|~{3,})", stripped)
             if match:
                 open_at = (number, match.group(1))
-        elif stripped.startswith(open_at[1]) and not stripped[len(open_at[1]):].strip(
+        elif stripped.startswith(open_at[1]) and not stripped[len(open_at[1]) :].strip(
             open_at[1][0] + " \t"
         ):
             fences[open_at[0]] = number
@@ -226,8 +253,11 @@ def decision_graph(runbook: Runbook) -> str | None:
     lines.append('  done(["✔"])')
     escalate_needed = False
     for i, step in enumerate(steps):
-        after = node[step.next] if step.next else (
-            node[steps[i + 1].id] if i + 1 < len(steps) else "done")
+        after = (
+            node[step.next]
+            if step.next
+            else (node[steps[i + 1].id] if i + 1 < len(steps) else "done")
+        )
         lines.append(f"  {node[step.id]} -->|ok| {after}")
         if step.condition is not None and i + 1 < len(steps):
             lines.append(f"  {node[step.id]} -.->|skip| {node[steps[i + 1].id]}")

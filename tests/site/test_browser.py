@@ -22,11 +22,20 @@ import pytest
 from tests.conftest import ROOT, run_cli
 
 CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
-                                "(scripts/chromium-up.sh installs it as root)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Debian's chromium is not installed (scripts/chromium-up.sh installs it as root)",
+)
 SHOTS = ROOT / "build" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +43,18 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("browser-site")
     store = tmp_path_factory.mktemp("store") / "telemetry.db"
     for _ in range(3):
-        run_cli("exec", "docs/local-health.md", "--yes", "--step", "disk-space", "--store",
-                str(store))
+        run_cli(
+            "exec", "docs/local-health.md", "--yes", "--step", "disk-space", "--store", str(store)
+        )
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)], cwd=ROOT,
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)],
+        cwd=ROOT,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "RUNNER_STORE": str(store)},
-        capture_output=True, text=True, timeout=300, check=False)
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
 
     class Quiet(SimpleHTTPRequestHandler):
@@ -78,18 +93,22 @@ def search(page: Any, query: str) -> list[str]:
     page.wait_for_selector(".md-search-result__meta")
     page.wait_for_function(
         "() => !document.querySelector('.md-search-result__meta').textContent"
-        ".includes('Initializing')")
+        ".includes('Initializing')"
+    )
     page.wait_for_timeout(400)
     return [el.inner_text() for el in page.query_selector_all(".md-search-result__item h1")]
 
 
-@pytest.mark.parametrize(("query", "title"), [
-    ("tilkoblingene", "Meldingskøen hoper seg opp"),  # the page says "tilkobling"
-    ("tilkobling", "Meldingskøen hoper seg opp"),
-    ("forbrukeren", "Meldingskøen hoper seg opp"),  # the page says "forbrukerne"
-    ("connections", "Database connection issues"),
-    ("escalation", "Writing runbooks"),
-])
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("tilkoblingene", "Meldingskøen hoper seg opp"),  # the page says "tilkobling"
+        ("tilkobling", "Meldingskøen hoper seg opp"),
+        ("forbrukeren", "Meldingskøen hoper seg opp"),  # the page says "forbrukerne"
+        ("connections", "Database connection issues"),
+        ("escalation", "Writing runbooks"),
+    ],
+)
 def test_search_finds_inflected_norwegian_and_english(page: Any, query: str, title: str) -> None:
     titles = search(page, query)
     assert any(title in t for t in titles), titles
@@ -133,12 +152,49 @@ def test_stats_page_shows_charts(page: Any) -> None:
 
 def test_norwegian_stemmer_matches_snowball(page: Any) -> None:
     snowball = pytest.importorskip("snowballstemmer").stemmer("norwegian")
-    words = ["tilkoblingene", "tilkoblinger", "tilkoblingen", "forbrukerne", "kjøringer",
-             "eskaleringen", "tilgangene", "databasen", "meldingene", "køen", "hetslov",
-             "beregnet", "kommunene", "sikkerheten", "varslene", "løsningens", "konsert",
-             "konserte", "kleds", "bakt", "bavt", "vennlig", "skrives", "grupper", "kunders",
-             "skapers", "havers", "vinders", "lekkers", "brukers", "bilers", "kurs", "fars",
-             "verks", "hoteller", "loggene", "nettverket", "eleg", "a", "å", "øst"]
+    words = [
+        "tilkoblingene",
+        "tilkoblinger",
+        "tilkoblingen",
+        "forbrukerne",
+        "kjøringer",
+        "eskaleringen",
+        "tilgangene",
+        "databasen",
+        "meldingene",
+        "køen",
+        "hetslov",
+        "beregnet",
+        "kommunene",
+        "sikkerheten",
+        "varslene",
+        "løsningens",
+        "konsert",
+        "konserte",
+        "kleds",
+        "bakt",
+        "bavt",
+        "vennlig",
+        "skrives",
+        "grupper",
+        "kunders",
+        "skapers",
+        "havers",
+        "vinders",
+        "lekkers",
+        "brukers",
+        "bilers",
+        "kurs",
+        "fars",
+        "verks",
+        "hoteller",
+        "loggene",
+        "nettverket",
+        "eleg",
+        "a",
+        "å",
+        "øst",
+    ]
     page.goto("/db-debug/")
     ours = page.evaluate("(words) => words.map(w => window.runbooksStemNo(w))", words)
     assert ours == [snowball.stemWord(w) for w in words]
@@ -167,7 +223,8 @@ def test_works_offline_and_draws_the_decision_flow(page: Any, base_url: str) -> 
         page.wait_for_function(
             "() => { const m = document.querySelector('div.mermaid');"
             " return m && !m.textContent.trim() && m.getBoundingClientRect().height > 200; }",
-            timeout=20000)
+            timeout=20000,
+        )
         page.screenshot(path=str(_shot("decision-flow.png")), full_page=True)
     else:
         assert "flowchart TD" in page.inner_text("body")  # shown as text, still readable

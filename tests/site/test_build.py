@@ -24,12 +24,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = tmp_path_factory.mktemp("store") / "telemetry.db"
     # a little telemetry so the usage line and the statistics page have figures
     for _ in range(2):
-        run_cli("exec", "docs/local-health.md", "--yes", "--step", "disk-space",
-                "--store", str(store))
+        run_cli(
+            "exec", "docs/local-health.md", "--yes", "--step", "disk-space", "--store", str(store)
+        )
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=ROOT, env={**ENV, "RUNNER_STORE": str(store)}, capture_output=True, text=True,
-        timeout=300, check=False,
+        cwd=ROOT,
+        env={**ENV, "RUNNER_STORE": str(store)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return out
@@ -73,7 +78,7 @@ def test_step_ids_and_numbers_match_runner_show(site: Path, source: str) -> None
     parser.feed((site / PAGES[source]).read_text(encoding="utf-8"))
     total = len(shown["steps"])
     assert [step_id for step_id, _ in parser.steps] == [s["id"] for s in shown["steps"]]
-    for (step_id, text), step in zip(parser.steps, shown["steps"], strict=True):
+    for (_, text), step in zip(parser.steps, shown["steps"], strict=True):
         assert text.startswith(f"{step['index']}/{total}")
         assert step["command"] in text  # the exact command that runs this step
 
@@ -101,8 +106,11 @@ def test_alert_pages_forward_to_the_runbook(site: Path) -> None:
 
 def test_catalogue_and_stats_pages(site: Path) -> None:
     catalogue = (site / "catalogue/index.html").read_text(encoding="utf-8")
-    for title in ("Database connection issues", "Meldingskøen hoper seg opp",
-                  "High CPU Usage Response"):
+    for title in (
+        "Database connection issues",
+        "Meldingskøen hoper seg opp",
+        "High CPU Usage Response",
+    ):
         assert title in catalogue
     stats = (site / "stats/index.html").read_text(encoding="utf-8")
     assert "<svg" in stats and "local-health" in stats
@@ -125,7 +133,8 @@ def test_generate_writes_rendered_markdown(tmp_path: Path) -> None:
     assert (out / "alerts/postgrestoomanyconnections/index.html").exists()
     assert (out / "runbooks/high-cpu.md").exists() and (out / "catalogue.md").exists()
     assert (out / "writing-runbooks.md").read_text(encoding="utf-8") == (
-        ROOT / "docs/writing-runbooks.md").read_text(encoding="utf-8")
+        ROOT / "docs/writing-runbooks.md"
+    ).read_text(encoding="utf-8")
 
 
 def test_steps_in_containers_get_headers_on_the_page(tmp_path: Path) -> None:
@@ -137,12 +146,29 @@ def test_steps_in_containers_get_headers_on_the_page(tmp_path: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: t\ntheme: {name: material, font: false}\nplugins: [runbooks]\n"
         "markdown_extensions: [admonition, attr_list, pymdownx.details, pymdownx.superfences,"
-        " {pymdownx.tabbed: {alternate_style: true}}]\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path,
-                            env=ENV, capture_output=True, text=True, timeout=300, check=False)
+        " {pymdownx.tabbed: {alternate_style: true}}]\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=tmp_path,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     parser = Steps()
     parser.feed((tmp_path / "site/index.html").read_text(encoding="utf-8"))
     assert [step_id for step_id, _ in parser.steps] == [
-        "in-a-list", "nodes", "quoted", "admonition", "collapsed", "tab-linux", "tab-macos",
-        "four-backticks", "tilde"]
+        "in-a-list",
+        "nodes",
+        "quoted",
+        "admonition",
+        "collapsed",
+        "tab-linux",
+        "tab-macos",
+        "four-backticks",
+        "tilde",
+    ]

@@ -1,0 +1,1 @@
+"""Alerting integration: Prometheus rule files, runbook_url annotations, Alertmanager."""
