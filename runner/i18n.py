@@ -315,6 +315,12 @@ CATALOG: dict[str, tuple[str, str, str | None, str | None]] = {
         "skriv f.eks. 90s, 15m eller 1h",
     ),
     # -- alerts
+    "bad-payload": (
+        "not an Alertmanager webhook payload: {reason}",
+        "ikke en Alertmanager-webhook: {reason}",
+        None,
+        None,
+    ),
     "alert-without-runbook": (
         "alert {alert!r} has no runbook: no runbook names it in alerts: or triggers",
         "alarmen {alert!r} har ingen runbook: ingen runbook nevner den i alerts: eller triggers",

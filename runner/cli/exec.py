@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import click
 
@@ -12,8 +13,16 @@ from runner.errors import UsageError
 
 
 @click.command("exec", context_settings={"ignore_unknown_options": False})
-@click.argument("runbook")
+@click.argument("runbook", required=False)
 @click.argument("args", nargs=-1)
+@click.option(
+    "--alert-payload",
+    "payload",
+    type=click.File("r", encoding="utf-8"),
+    metavar="FILE|-",
+    help="An Alertmanager webhook payload: runs the runbook of "
+    "its (first firing) alert, its labels filling the declared parameters.",
+)
 @click.option(
     "--param",
     "-p",
@@ -57,8 +66,9 @@ from runner.errors import UsageError
 @click.pass_context
 def exec_cmd(
     ctx: click.Context,
-    runbook: str,
+    runbook: str | None,
     args: tuple[str, ...],
+    payload: Any,
     params: tuple[str, ...],
     *,
     yes: bool,
@@ -90,10 +100,23 @@ def exec_cmd(
     default_timeout = parse_duration(timeout)
     if not default_timeout:
         raise UsageError("bad-duration-option", value=timeout)
-    rb = resolve(runbook)
+    given = parse_assignments(params)
+    alert = None
+    if payload is not None:
+        from runner.alerts.payload import label_params, parse_payload, pick
+
+        alert = pick(parse_payload(payload.read(), payload.name))
+        rb = resolve(runbook or alert.name)
+        given = {**label_params(rb, alert), **given}  # an explicit --param wins
+    elif runbook is None:
+        raise click.UsageError("missing RUNBOOK (or --alert-payload)")
+    else:
+        rb = resolve(runbook)
     options = ExecOptions(
         args=args,
-        params=parse_assignments(params),
+        params=given,
+        trigger="alert" if alert is not None else "manual",
+        alert=None if alert is None else alert.record(),
         yes=yes,
         dry_run=dry_run,
         only=only,

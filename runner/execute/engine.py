@@ -56,6 +56,7 @@ class ExecOptions:
     default_timeout_s: float = DEFAULT_TIMEOUT_S
     check_tools: bool = True
     trigger: str = "manual"
+    alert: dict[str, Any] | None = None  # the Alertmanager alert that started the run
     grace_s: float = 5.0
 
 
@@ -207,6 +208,14 @@ class Run:
                 "started_at": time.time(),
             }
         )
+        if options.alert is not None:
+            alert = {
+                **options.alert,
+                "labels": {k: redact(v) for k, v in options.alert["labels"].items()},
+            }
+            self.recorder.event(
+                {"run_id": self.run_id, "at": time.time(), "kind": "alert", "detail": alert}
+            )
         ui.emit(
             {
                 "event": "run_started",
