@@ -315,6 +315,12 @@ CATALOG: dict[str, tuple[str, str, str | None, str | None]] = {
         "skriv f.eks. 90s, 15m eller 1h",
     ),
     # -- alerts
+    "serve-needs-token": (
+        "runner serve needs a bearer token: --token or RUNNER_WEBHOOK_TOKEN",
+        "runner serve trenger et bearer-token: --token eller RUNNER_WEBHOOK_TOKEN",
+        "Alertmanager sends it with http_config.authorization.credentials",
+        "Alertmanager sender det med http_config.authorization.credentials",
+    ),
     "bad-payload": (
         "not an Alertmanager webhook payload: {reason}",
         "ikke en Alertmanager-webhook: {reason}",

@@ -33,6 +33,7 @@ class LazyGroup(click.Group):
         "telemetry": ("runner.cli.telemetry", "telemetry_cmd"),
         "site": ("runner.cli.site", "site_cmd"),
         "alerts": ("runner.cli.alerts", "alerts_cmd"),
+        "serve": ("runner.cli.serve", "serve_cmd"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

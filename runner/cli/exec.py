@@ -62,6 +62,7 @@ from runner.errors import UsageError
     help="Timeout for steps without their own timeout=.",
 )
 @click.option("--no-check", is_flag=True, help="Do not check required tools before running.")
+@click.option("--run-id", hidden=True, help="The run's id (runner serve's jobs).")
 @lang_option
 @click.pass_context
 def exec_cmd(
@@ -80,6 +81,7 @@ def exec_cmd(
     no_record: bool,
     timeout: str,
     no_check: bool,
+    run_id: str | None,
 ) -> None:
     """Run a runbook step by step; ARGS are $1... in shell steps and fill the declared
     parameters in order.
@@ -123,6 +125,7 @@ def exec_cmd(
         start=start,
         default_timeout_s=default_timeout,
         check_tools=not no_check,
+        run_id=run_id,
     )
     record = not no_record and os.environ.get("DO_NOT_TRACK", "") in {"", "0"}
 

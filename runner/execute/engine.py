@@ -57,6 +57,7 @@ class ExecOptions:
     check_tools: bool = True
     trigger: str = "manual"
     alert: dict[str, Any] | None = None  # the Alertmanager alert that started the run
+    run_id: str | None = None  # given by runner serve, so a queued job runs exactly once
     grace_s: float = 5.0
 
 
@@ -103,7 +104,7 @@ class Run:
         self.recorder = Recorder(
             open_store, lambda reason: ui.warn(t("recording_off", ui.lang, reason=reason))
         )
-        self.run_id = str(uuid.uuid4())
+        self.run_id = options.run_id or str(uuid.uuid4())
         self.started = time.monotonic()
         self.escalated = False
         self.reached = 0

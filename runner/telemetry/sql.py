@@ -94,10 +94,42 @@ def _m0003(ex: Exec, real: str) -> None:
     ex('CREATE INDEX runs_duration_all ON runs (duration_s, started_at, outcome, mode, "trigger")')
 
 
+def _m0004(ex: Exec, real: str) -> None:
+    """The webhook receiver's record of alerts and its queue of automatic runs."""
+    ex(f"""CREATE TABLE alert_events (
+        key TEXT PRIMARY KEY,
+        received_at {real} NOT NULL,
+        alertname TEXT NOT NULL,
+        status TEXT NOT NULL,
+        fingerprint TEXT,
+        starts_at TEXT,
+        runbook_id TEXT,
+        payload TEXT NOT NULL
+    )""")
+    ex("CREATE INDEX alert_events_runbook ON alert_events (runbook_id, received_at)")
+    ex(f"""CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        alert_key TEXT NOT NULL,
+        fingerprint TEXT,
+        runbook_id TEXT NOT NULL,
+        runbook_path TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        state TEXT NOT NULL,
+        reason TEXT,
+        created_at {real} NOT NULL,
+        started_at {real},
+        ended_at {real},
+        exit_code INTEGER
+    )""")
+    ex("CREATE INDEX jobs_state ON jobs (state, created_at)")
+    ex("CREATE INDEX jobs_runbook ON jobs (runbook_id, created_at)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Exec, str], None]]] = [
     ("0001_runs_steps_events", _m0001),
     ("0002_event_ids_and_stats_indexes", _m0002),
     ("0003_run_durations_and_covering_indexes", _m0003),
+    ("0004_alert_events_and_jobs", _m0004),
 ]
 
 RUN_COLUMNS = (
@@ -379,6 +411,22 @@ class SqlStore:
     def aggregate(self, sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
         with self._lock:
             return self._query(sql, args)
+
+    def execute(self, sql: str, args: Sequence[Any] = ()) -> None:
+        """One write statement (for the webhook receiver's tables)."""
+        with self._lock:
+            self._execute(sql, args)
+
+    def transaction(self, body: Callable[[], None]) -> None:
+        """Several writes as one transaction; ``body`` uses ``execute_unlocked``."""
+        with self._lock:
+            self._transaction(body)
+
+    def execute_unlocked(self, sql: str, args: Sequence[Any] = ()) -> None:
+        self._execute(sql, args)
+
+    def query_unlocked(self, sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return self._query(sql, args)
 
 
 def _q(column: str) -> str:

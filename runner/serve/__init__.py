@@ -1,0 +1,1 @@
+"""``runner serve``: the Alertmanager webhook receiver, /metrics and /healthz."""
