@@ -142,6 +142,9 @@ class Run:
             "step": step.id if step else None,
             "elapsed_s": round(elapsed, 3),
             "at": time.time(),
+            "severity": self.runbook.severity,
+            "host": socket.gethostname(),
+            "link": self._link(),
         }
         self.ui.emit(event)
         self.recorder.event(
@@ -256,6 +259,13 @@ class Run:
             self.timers.stop()
             session.close()
         return self._finish(outcome, code)
+
+    def _link(self) -> str | None:
+        if not self.notifiers.site_url:
+            return None
+        from runner.site.build import runbook_link
+
+        return runbook_link(self.runbook, self.notifiers.site_url)
 
     def _is_secret(self, name: str, value: str) -> bool:
         param = self.runbook.param(name)

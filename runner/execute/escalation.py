@@ -3,11 +3,18 @@
 Notifiers are configured per project in ``runner.toml`` beside mkdocs.yml::
 
     [escalation]
-    command = "notify-oncall"                 # gets the event as JSON on stdin
-    webhook = "https://chat.example.com/hook" # gets the event as a JSON POST
+    command = "notify-oncall"                      # the event as JSON on stdin
+    webhook = "https://chat.example.com/hook"      # the event as a JSON POST
+    slack_webhook = "https://hooks.slack.com/services/..."   # a Slack message
+    pagerduty_routing_key = "R0UT1NGK3Y"           # a PagerDuty Events API v2 trigger
 
-or with ``RUNNER_ESCALATION_COMMAND`` / ``RUNNER_ESCALATION_WEBHOOK``. A notifier that
-fails is reported and never fails the run.
+    [site]
+    url = "https://runbooks.example.com/"          # for the runbook link in messages
+
+or with ``RUNNER_ESCALATION_COMMAND``, ``RUNNER_ESCALATION_WEBHOOK``,
+``RUNNER_ESCALATION_SLACK_WEBHOOK``, ``RUNNER_ESCALATION_PAGERDUTY_KEY`` (and
+``RUNNER_ESCALATION_PAGERDUTY_URL`` for another Events API endpoint), ``RUNNER_SITE_URL``.
+A notifier that fails is reported and never fails the run.
 """
 
 from __future__ import annotations
@@ -25,28 +32,96 @@ from typing import Any
 
 from runner.model import EscalationLevel
 
+PAGERDUTY_URL = "https://events.pagerduty.com/v2/enqueue"
+
+
+def _post(url: str, payload: dict[str, Any]) -> None:
+    import urllib.request  # only when a webhook is configured: it imports ssl, http
+
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        method="POST",
+        headers={"Content-Type": "application/json", "User-Agent": "runner"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+
+
+def slack_message(event: dict[str, Any]) -> dict[str, Any]:
+    """A Slack incoming-webhook message (also read by Mattermost and Rocket.Chat)."""
+    link = event.get("link")
+    title = event.get("title") or event.get("runbook")
+    named = f"<{link}|{title}>" if link else f"*{title}*"
+    text = (
+        f":rotating_light: Escalation level {event.get('level')} to {event.get('contact')}"
+        f" — runbook {named} ({event.get('reason')}, step {event.get('step') or '-'},"
+        f" run {event.get('run_id')})"
+    )
+    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+
+
+def pagerduty_event(event: dict[str, Any], routing_key: str) -> dict[str, Any]:
+    """A PagerDuty Events API v2 ``trigger``; one incident per run and level."""
+    body: dict[str, Any] = {
+        "routing_key": routing_key,
+        "event_action": "trigger",
+        "dedup_key": f"runner-{event.get('run_id')}-{event.get('level')}",
+        "payload": {
+            "summary": (
+                f"Escalation level {event.get('level')} to {event.get('contact')}: "
+                f"{event.get('title') or event.get('runbook')}"
+            )[:1024],
+            "source": event.get("host") or "runner",
+            "severity": "critical" if event.get("severity") == "critical" else "error",
+            "component": event.get("runbook"),
+            "custom_details": event,
+        },
+    }
+    if event.get("link"):
+        body["links"] = [
+            {
+                "href": event["link"],
+                "text": f"Runbook: {event.get('title') or event.get('runbook')}",
+            }
+        ]
+    return body
+
 
 @dataclass(frozen=True, slots=True)
 class Notifiers:
     command: str | None = None
     webhook: str | None = None
+    slack_webhook: str | None = None
+    pagerduty_key: str | None = None
+    pagerduty_url: str = PAGERDUTY_URL
+    site_url: str | None = None
 
     @classmethod
     def load(cls, root: Path) -> Notifiers:
-        command = webhook = None
+        section: dict[str, Any] = {}
+        site: dict[str, Any] = {}
         config = root / "runner.toml"
         if config.is_file():
             try:
                 data = tomllib.loads(config.read_text(encoding="utf-8"))
             except (tomllib.TOMLDecodeError, OSError):
                 data = {}
-            section = data.get("escalation", {})
-            if isinstance(section, dict):
-                command = section.get("command")
-                webhook = section.get("webhook")
+            if isinstance(data.get("escalation"), dict):
+                section = data["escalation"]
+            if isinstance(data.get("site"), dict):
+                site = data["site"]
+        env = os.environ.get
         return cls(
-            command=os.environ.get("RUNNER_ESCALATION_COMMAND") or command,
-            webhook=os.environ.get("RUNNER_ESCALATION_WEBHOOK") or webhook,
+            command=env("RUNNER_ESCALATION_COMMAND") or section.get("command"),
+            webhook=env("RUNNER_ESCALATION_WEBHOOK") or section.get("webhook"),
+            slack_webhook=env("RUNNER_ESCALATION_SLACK_WEBHOOK") or section.get("slack_webhook"),
+            pagerduty_key=env("RUNNER_ESCALATION_PAGERDUTY_KEY")
+            or section.get("pagerduty_routing_key"),
+            pagerduty_url=env("RUNNER_ESCALATION_PAGERDUTY_URL")
+            or section.get("pagerduty_url")
+            or PAGERDUTY_URL,
+            site_url=env("RUNNER_SITE_URL") or site.get("url") or _mkdocs_site_url(root),
         )
 
     def notify(self, event: dict[str, Any]) -> list[str]:
@@ -75,21 +150,32 @@ class Notifiers:
                     errors.append(f"command exited {done.returncode}")
             except (OSError, subprocess.TimeoutExpired) as exc:
                 errors.append(f"command: {exc}")
-        if self.webhook:
-            import urllib.request  # only when a webhook is configured: it imports ssl, http
-
-            request = urllib.request.Request(
-                self.webhook,
-                data=body,
-                method="POST",
-                headers={"Content-Type": "application/json", "User-Agent": "runner"},
-            )
+        for name, url, payload in (
+            ("webhook", self.webhook, event),
+            ("slack", self.slack_webhook, slack_message(event)),
+            (
+                "pagerduty",
+                self.pagerduty_url if self.pagerduty_key else None,
+                pagerduty_event(event, self.pagerduty_key or ""),
+            ),
+        ):
+            if not url:
+                continue
             try:
-                with urllib.request.urlopen(request, timeout=10) as response:
-                    response.read()
+                _post(url, payload)
             except (OSError, ValueError) as exc:
-                errors.append(f"webhook: {exc}")
+                errors.append(f"{name}: {exc}")
         return errors
+
+
+def _mkdocs_site_url(root: Path) -> str | None:
+    config = root / "mkdocs.yml"
+    if not config.is_file():
+        return None
+    for line in config.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("site_url:"):
+            return line.split(":", 1)[1].strip().strip("'\"") or None
+    return None
 
 
 class EscalationTimers:

@@ -145,3 +145,19 @@ def load_usage(site: Site, store_url: str | None, days: int) -> None:
         r.id: Usage(runs=r.runs, days=days, success_rate=r.success_rate, median_s=r.duration_p50_s)
         for r in report.runbooks
     }
+
+
+def runbook_link(runbook: Runbook, site_url: str) -> str | None:
+    """The runbook's page on the published site, for messages (escalations, alerts)."""
+    from runner.discover import docs_dir, project_root
+    from runner.parse import YAML_SUFFIXES
+
+    path = Path(runbook.path).resolve()
+    docs = docs_dir(project_root()).resolve()
+    base = site_url.rstrip("/") + "/"
+    if path.suffix.lower() in YAML_SUFFIXES:
+        return base + page_url(yaml_page_path(runbook))
+    try:
+        return base + page_url(path.relative_to(docs).as_posix())
+    except ValueError:
+        return None

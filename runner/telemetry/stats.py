@@ -40,6 +40,7 @@ class RunbookStats:
     last_success: float | None = None
     most_failing_step: dict[str, Any] | None = None
     trend: list[int] = field(default_factory=list)
+    alerts_received: int = 0  # alerts runner serve received for it (views, not runs)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -155,6 +156,16 @@ def compute(
             stats.success_rate = round(stats.succeeded / stats.finished, 4)
             stats.escalation_rate = round(stats.escalated_runs / stats.finished, 4)
 
+    for row in store.aggregate(
+        "SELECT runbook_id, COUNT(*) AS n FROM alert_events WHERE received_at >= ?"
+        " AND runbook_id IS NOT NULL"
+        + (" AND runbook_id = ?" if runbook else "")
+        + " GROUP BY runbook_id",
+        [since, runbook] if runbook else [since],
+    ):
+        stats = by_id.setdefault(row["runbook_id"], RunbookStats(id=row["runbook_id"]))
+        stats.alerts_received = int(row["n"])
+        total.alerts_received += int(row["n"])
     _percentiles(store, where, args, by_id, total)
     _failing_steps(store, since, runbook, dry_runs, tests, by_id, total)
     _trends(store, where, args, since, now, by_id, total)

@@ -107,3 +107,43 @@ def test_notifiers_from_runner_toml(tmp_path: Path, store_path: Path) -> None:
     result = run_cli("exec", "docs/esc.md", "--yes", "--store", str(store_path), cwd=project)
     assert result.returncode == 4
     assert json.loads(notified.read_text())["contact"] == "@x"
+
+
+def test_slack_and_pagerduty_formats(
+    store_path: Path, tmp_path: Path, webhook: tuple[str, list[dict[str, Any]]]
+) -> None:
+    from tests.execute.conftest import path_with, stub
+
+    url, received = webhook
+    stub(tmp_path / "bin", "kubectl", "exit 1\n")  # pg_isready fails: on-failure=escalate
+    result = run_cli(
+        "exec",
+        "docs/db-debug.md",
+        "--yes",
+        "--step",
+        "db-ready",
+        "--store",
+        str(store_path),
+        env={
+            "RUNNER_ESCALATION_SLACK_WEBHOOK": url + "/slack",
+            "RUNNER_ESCALATION_PAGERDUTY_KEY": "R0UT1NG",
+            "RUNNER_ESCALATION_PAGERDUTY_URL": url + "/pagerduty",
+            "RUNNER_SITE_URL": "https://runbooks.example.com",
+            "PATH": path_with(tmp_path / "bin"),
+        },
+    )
+    assert result.returncode == 4, result.stdout + result.stderr
+    slack, pagerduty = (r["body"] for r in received)
+    assert "Escalation level 1 to @platform-team" in slack["text"]
+    assert "<https://runbooks.example.com/db-debug/|Database connection issues>" in slack["text"]
+    assert slack["blocks"][0]["text"]["type"] == "mrkdwn"
+    assert pagerduty["routing_key"] == "R0UT1NG" and pagerduty["event_action"] == "trigger"
+    assert pagerduty["payload"]["severity"] == "critical"
+    assert pagerduty["payload"]["component"] == "db-debug"
+    assert pagerduty["links"] == [
+        {
+            "href": "https://runbooks.example.com/db-debug/",
+            "text": "Runbook: Database connection issues",
+        }
+    ]
+    assert pagerduty["dedup_key"].endswith("-1")

@@ -293,3 +293,25 @@ def test_serve_refuses_to_start_without_a_token(project: Path) -> None:
     )
     assert result.returncode == 2
     assert "needs a bearer token" in result.stderr
+
+
+def test_stats_count_alerts_received(server: Callable[..., Server], tmp_path: Path) -> None:
+    srv = server("--workers", "0")
+    srv.post(payload(("DiskFull", "v1", {}), ("DiskFull", "v2", {})), AUTH)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "runner",
+            "stats",
+            "--json",
+            "--store",
+            str(tmp_path / "telemetry.db"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    by_id = {r["id"]: r for r in json.loads(result.stdout)["runbooks"]}
+    assert by_id["auto"]["alerts_received"] == 2 and by_id["auto"]["runs"] == 0
