@@ -315,3 +315,61 @@ def test_stats_count_alerts_received(server: Callable[..., Server], tmp_path: Pa
     )
     by_id = {r["id"]: r for r in json.loads(result.stdout)["runbooks"]}
     assert by_id["auto"]["alerts_received"] == 2 and by_id["auto"]["runs"] == 0
+
+
+PIECES = [
+    *";$()`'\"\n{}|&<> \\*?#!~",
+    "x",
+    "touch MARK",
+    "$(touch MARK)",
+    "`touch MARK`",
+    "; touch MARK #",
+    "{{ $labels.x }}",
+    "{{ .Labels.instance }}",
+]
+
+
+def test_posted_labels_never_become_shell_code(project: Path, tmp_path: Path) -> None:
+    """Hypothesis posts labels full of shell syntax to the receiver; the automatic run gets
+    each one as an inert string, and the marker that injection would create never appears."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    (project / "docs" / "echo.md").write_text(
+        "---\nalerts: [EchoLabel]\nauto: true\nparams:\n  INSTANCE: {}\n  FP: {}\n---\n"
+        '# Echo\n\n```bash\nprintf \'%s\' "$INSTANCE" > "$MARKS.$FP"\n```\n',
+        encoding="utf-8",
+    )
+    srv = Server(
+        project,
+        tmp_path / "telemetry.db",
+        "--token",
+        TOKEN,
+        "--max-runs",
+        "10000",
+        "--workers",
+        "2",
+    )
+    marker = project / "MARK"
+    counter = iter(range(10**6))
+    try:
+
+        @settings(
+            max_examples=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.function_scoped_fixture],
+        )
+        @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map("".join))
+        def check(label: str) -> None:
+            fp = f"p{next(counter)}"
+            value = label.replace("MARK", str(marker))
+            status, body = srv.post(payload(("EchoLabel", fp, {"instance": value, "fp": fp})), AUTH)
+            assert status == 200 and body["jobs"] == 1
+            out = Path(f"{srv.marks}.{fp}")
+            wait_for(out.exists)
+            wait_for(lambda: out.read_text() == value, timeout=5)
+            assert not marker.exists()
+
+        check()
+    finally:
+        srv.stop()
