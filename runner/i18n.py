@@ -278,11 +278,11 @@ CATALOG: dict[str, tuple[str, str, str | None, str | None]] = {
         None,
         None,
     ),
-    "missing-tools": (
-        "tools this runbook requires are not on PATH: {tools}",
-        "verktøy runbooken krever finnes ikke på PATH: {tools}",
-        "install them, or run with --no-check to start anyway",
-        "installer dem, eller bruk --no-check for å starte likevel",
+    "prerequisites-failed": (
+        "prerequisites not met: {failed}",
+        "forutsetningene er ikke oppfylt: {failed}",
+        "`runner check` shows the checklist; --no-check starts anyway",
+        "`runner check` viser sjekklisten; --no-check starter likevel",
     ),
     "missing-param": (
         "parameter {name} has no value and there is no terminal to ask on",

@@ -48,7 +48,7 @@ def test_every_lint_code_is_documented() -> None:
         "unknown-step",
         "no-terminal",
         "missing-interpreter",
-        "missing-tools",
+        "prerequisites-failed",
         "missing-param",
         "bad-choice",
         "bad-param-syntax",

@@ -28,6 +28,7 @@ class LazyGroup(click.Group):
         "show": ("runner.cli.catalog", "show_cmd"),
         "lint": ("runner.cli.lint", "lint_cmd"),
         "exec": ("runner.cli.exec", "exec_cmd"),
+        "check": ("runner.cli.check", "check_cmd"),
         "stats": ("runner.cli.telemetry", "stats_cmd"),
         "history": ("runner.cli.telemetry", "history_cmd"),
         "telemetry": ("runner.cli.telemetry", "telemetry_cmd"),

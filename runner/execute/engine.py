@@ -11,7 +11,6 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
-import shutil
 import socket
 import threading
 import time
@@ -73,7 +72,7 @@ def validate(runbook: Runbook) -> None:
             )
 
 
-def check_prerequisites(runbook: Runbook, steps: list[Step], *, tools: bool) -> None:
+def check_interpreters(runbook: Runbook, steps: list[Step]) -> None:
     langs = registry()
     for step in steps:
         missing = langs[step.lang].missing()
@@ -81,10 +80,21 @@ def check_prerequisites(runbook: Runbook, steps: list[Step], *, tools: bool) -> 
             raise PrerequisiteError(
                 "missing-interpreter", path=runbook.path, line=step.line, tool=missing, step=step.id
             )
-    if tools:
-        absent = [tool for tool in runbook.requires.tools if shutil.which(tool) is None]
-        if absent:
-            raise PrerequisiteError("missing-tools", path=runbook.path, tools=", ".join(absent))
+
+
+def check_requirements(runbook: Runbook, values: dict[str, str], ui: UI) -> None:
+    """``runner check``'s checklist (tools, cluster context, access); exit 5 if one fails."""
+    from runner.check import run_checks
+
+    failed = [r for r in run_checks(runbook, values) if not r.ok]
+    for result in failed:
+        ui.warn(f"✘ {result.what}: {result.detail}" + (f" — {result.fix}" if result.fix else ""))
+    if failed:
+        raise PrerequisiteError(
+            "prerequisites-failed",
+            path=runbook.path,
+            failed="; ".join(f"{r.what} ({r.detail})" for r in failed),
+        )
 
 
 class Run:
@@ -176,16 +186,14 @@ class Run:
             selected = [s for s in selected if position[s.id] >= position[options.start]]
         if not ui.interactive and not options.yes and not options.dry_run:
             raise UsageError("no-terminal")
-        check_prerequisites(
-            runbook,
-            [s for s in selected if s.runs],
-            tools=options.check_tools and not options.dry_run,
-        )
+        check_interpreters(runbook, [s for s in selected if s.runs])
 
         prompt = ui.ask_param if ui.interactive else None
         values = params_mod.resolve(
             runbook, dict(options.params), list(options.args), prompt=prompt
         )
+        if options.check_tools and not options.dry_run:
+            check_requirements(runbook, values, ui)
         secrets = [v for k, v in values.items() if self._is_secret(k, v)]
         redact = Redactor(secrets)
         shown = {k: (MASK if self._is_secret(k, v) else v) for k, v in values.items()}

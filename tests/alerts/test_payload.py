@@ -60,6 +60,7 @@ def test_alert_starts_its_runbook_with_labels_as_params(tmp_path: Path) -> None:
         "--alert-payload",
         str(file),
         "--yes",
+        "--no-check",  # the stub kubectl stands in for the cluster
         "--step",
         "check-pool",
         "--store",
@@ -91,6 +92,7 @@ def test_explicit_param_wins_and_payload_from_stdin(tmp_path: Path) -> None:
         "--alert-payload",
         "-",
         "--yes",
+        "--no-check",
         "--step",
         "check-pool",
         "--param",

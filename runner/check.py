@@ -1,0 +1,95 @@
+"""``runner check``: can this runbook run here, now? Tools, cluster context and access.
+
+A checklist of ✔/✘ with, for each ✘, what to do about it. ``runner exec`` runs the same
+checks first (``--no-check`` skips them); a failed check is exit 5.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+
+from runner.model import Runbook
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    what: str
+    ok: bool
+    detail: str = ""
+    fix: str = ""
+
+
+def _fill(text: str, params: dict[str, str]) -> str:
+    return re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda m: params.get(m[1], m[0]), text)
+
+
+def run_checks(runbook: Runbook, params: dict[str, str]) -> list[Result]:
+    results = []
+    for tool in runbook.requires.tools:
+        found = shutil.which(tool)
+        results.append(
+            Result(
+                f"tool {tool}",
+                found is not None,
+                found or "not on PATH",
+                "" if found else f"install {tool}, or put it on PATH",
+            )
+        )
+    req = runbook.requires
+    if req.context is None and not req.access:
+        return results
+    from runner.kube import KubeError, can_i, current_context
+
+    try:
+        active = current_context()
+    except KubeError as exc:
+        return [
+            *results,
+            Result(
+                "kubernetes context",
+                False,
+                str(exc),
+                "set KUBECONFIG, or run: kubectl config use-context NAME",
+            ),
+        ]
+    if req.context is not None:
+        wanted = _fill(req.context, params)
+        ok = active == wanted
+        results.append(
+            Result(
+                f"context {wanted}",
+                ok,
+                f"current: {active}",
+                "" if ok else f"kubectl config use-context {wanted}",
+            )
+        )
+    if req.access:
+        pairs = [(a, _fill(a.namespace, params) if a.namespace else None) for a in req.access]
+        try:
+            for access in can_i(pairs):
+                where = f" in {access.namespace}" if access.namespace else ""
+                what = f"can {access.requirement.verb} {access.requirement.resource}{where}"
+                results.append(
+                    Result(
+                        what,
+                        access.allowed,
+                        access.reason,
+                        ""
+                        if access.allowed
+                        else f"ask for a role that allows it (kubectl auth can-i "
+                        f"{access.requirement.verb} {access.requirement.resource}"
+                        f"{' -n ' + access.namespace if access.namespace else ''})",
+                    )
+                )
+        except KubeError as exc:
+            results.append(
+                Result(
+                    "kubernetes access",
+                    False,
+                    str(exc),
+                    "check the cluster and your credentials, then run again",
+                )
+            )
+    return results
