@@ -232,6 +232,12 @@ CATALOG: dict[str, tuple[str, str, str | None, str | None]] = {
         "kjør `runner lint --fix` for å reparere",
     ),
     "fixed": ("fixed: {what}", "rettet: {what}", None, None),
+    "kube-access-undeclared": (
+        "`{command}` needs {entry}, which requires.access does not declare",
+        "`{command}` trenger {entry}, som requires.access ikke deklarerer",
+        "add it under requires.access so `runner check` can verify it before an incident",
+        "legg det til under requires.access så `runner check` kan sjekke det på forhånd",
+    ),
     # -- YAML runbooks
     "yaml-syntax": ("not valid YAML: {reason}", "ikke gyldig YAML: {reason}", None, None),
     "yaml-not-runbook": (

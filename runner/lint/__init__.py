@@ -27,7 +27,7 @@ Check = Callable[[Runbook, Context], Iterable[Problem]]
 
 
 def _checks() -> list[Check]:
-    from runner.lint import code, metadata, steps, text, variables
+    from runner.lint import code, kube, metadata, steps, text, variables
 
     return [
         text.mojibake,
@@ -40,6 +40,7 @@ def _checks() -> list[Check]:
         code.shellcheck,
         code.python,
         variables.undeclared,
+        kube.undeclared_access,
     ]
 
 

@@ -113,3 +113,27 @@ def test_missing_owner_and_lang(tmp_path: Path) -> None:
     codes = {p.code: p for p in problems}
     assert "missing-owner" in codes
     assert codes["missing-lang"].args["guess"] == "nb"
+
+
+def test_kubectl_commands_suggest_requires_access() -> None:
+    suggestions = [
+        (line, args["entry"])
+        for line, args in found(lint("destructive.md"), "kube-access-undeclared")
+    ]
+    assert suggestions == [
+        (8, "{verb: delete, resource: pods, namespace: prod}"),
+        (20, "{verb: patch, resource: deployments/scale}"),
+    ]
+
+
+def test_declared_access_is_not_suggested(tmp_path: Path) -> None:
+    page = tmp_path / "declared.md"
+    page.write_text(
+        "---\nrequires:\n  access:\n    - {verb: get, resource: pods/log}\n---\n"
+        "# D\n\n```bash\nkubectl logs -n x deploy/api\nkubectl exec -it p -- sh\n```\n",
+        encoding="utf-8",
+    )
+    problems = lint_runbook(parse_file(page), Context(TODAY, use_shellcheck=False))
+    assert [p.args["entry"] for p in problems if p.code == "kube-access-undeclared"] == [
+        "{verb: create, resource: pods/exec}"
+    ]
