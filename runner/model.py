@@ -176,6 +176,20 @@ class Step:
     def interactive(self) -> bool:
         return _flag(self.attrs.get("interactive"))
 
+    def badges(self) -> list[tuple[str, str]]:
+        """(kind, text) for what a reader must notice before running the step; every
+        view (terminal, runner, site) formats the same list."""
+        out: list[tuple[str, str]] = []
+        if self.destructive:
+            out.append(("destructive", "destructive"))
+        elif self.confirm:
+            out.append(("confirm", "confirm"))
+        if self.timeout_s:
+            out.append(("timeout", f"timeout {self.timeout_s:g}s"))
+        if not self.runs:
+            out.append(("not_run", "run=false"))
+        return out
+
 
 def _flag(value: AttrValue | None) -> bool:
     if isinstance(value, bool):

@@ -60,8 +60,12 @@ def url_is_correct(
     path, problem = _page_path(render_url(url, alert), base_url)
     if problem is not None or path is None or "{{" in path:
         return False
-    matches = [p for p in pages if path == p or (not base_url and path.endswith("/" + p))]
-    return any(alert.lower() in pages[p] for p in matches)
+    return any(alert.lower() in pages[p] for p in _matching(path, pages, base_url))
+
+
+def _matching(path: str, pages: Mapping[str, set[str]], base_url: str | None) -> list[str]:
+    """Site pages a URL path names (without a base URL, any path ending in the page)."""
+    return [p for p in pages if path == p or (not base_url and path.endswith("/" + p))]
 
 
 def check(
@@ -112,7 +116,7 @@ def check(
                 url=rule.runbook_url,
             )
             continue
-        matches = [p for p in pages if path == p or (not base_url and path.endswith("/" + p))]
+        matches = _matching(path, pages, base_url)
         if not matches:
             add(
                 "runbook-url-broken",

@@ -28,6 +28,16 @@ def _site_runbooks(paths: tuple[Path, ...]) -> tuple[list, dict[str, str]]:  # t
     return site.runbooks, site.url_of()
 
 
+runbooks_option = click.option(
+    "--runbooks",
+    "runbook_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Runbooks to check and link (default: the project's, as the site publishes them).",
+)
+
+
 @click.group("alerts")
 def alerts_cmd() -> None:
     """Prometheus rule files and runbooks: check the links both ways, or add them."""
@@ -41,14 +51,7 @@ def alerts_cmd() -> None:
     help="Where the site is published, e.g. "
     "https://runbooks.example.com/ (runbook_url must be under it).",
 )
-@click.option(
-    "--runbooks",
-    "runbook_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    metavar="PATH",
-    help="Runbooks to check against (default: the project's).",
-)
+@runbooks_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print findings as JSON.")
 @lang_option
@@ -110,14 +113,7 @@ def check_cmd(
     metavar="URL",
     help="Where the site is published, e.g. https://runbooks.example.com/",
 )
-@click.option(
-    "--runbooks",
-    "runbook_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    metavar="PATH",
-    help="Runbooks to link to (default: the project's).",
-)
+@runbooks_option
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 def annotate_cmd(
     rules: tuple[Path, ...], *, base_url: str, runbook_paths: tuple[Path, ...], dry_run: bool

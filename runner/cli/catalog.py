@@ -102,6 +102,7 @@ def _show_human(rb: Runbook, lang: str) -> None:
     from rich.markup import escape
     from rich.syntax import Syntax
 
+    from runner.execute.ui import rich_badges
     from runner.serialize import SECRET_MASK, run_command
 
     out = console()
@@ -137,15 +138,7 @@ def _show_human(rb: Runbook, lang: str) -> None:
             out.print(escape(f"  {p.name}  ({'; '.join(bits)}){desc}"))
     out.print(f"\n[bold]{label('steps', lang)}[/bold]")
     for step in rb.steps:
-        badges = []
-        if step.destructive:
-            badges.append("[red]destructive[/red]")
-        elif step.confirm:
-            badges.append("[yellow]confirm[/yellow]")
-        if step.timeout_s:
-            badges.append(f"timeout {step.timeout_s:g}s")
-        if not step.runs:
-            badges.append(label("not_run", lang))
+        badges = rich_badges(step, lang)
         out.print(
             f"\n[bold cyan]{step.index}.[/bold cyan] [bold]{escape(step.title)}[/bold]  "
             f"[dim]#{escape(step.id)} · {step.lang} · {escape(rb.path)}:{step.line}[/dim] "

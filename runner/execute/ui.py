@@ -17,6 +17,18 @@ import click
 from runner.i18n import label as t
 from runner.model import Param, Runbook, Step
 
+BADGE_STYLES = {"destructive": "red", "confirm": "yellow"}
+
+
+def rich_badges(step: Step, lang: str) -> list[str]:
+    """The step's badges as rich markup, for the terminal views (show and exec)."""
+    out = []
+    for kind, text in step.badges():
+        shown = t("not_run", lang) if kind == "not_run" else text
+        style = BADGE_STYLES.get(kind)
+        out.append(f"[{style}]{shown}[/{style}]" if style else shown)
+    return out
+
 
 class UI:
     def __init__(self, lang: str, *, json_mode: bool, interactive: bool) -> None:
@@ -56,11 +68,7 @@ class UI:
         from rich.markup import escape
         from rich.syntax import Syntax
 
-        badges = (
-            " [red]destructive[/red]"
-            if step.destructive
-            else (" [yellow]confirm[/yellow]" if step.confirm else "")
-        )
+        badges = " ".join(["", *rich_badges(step, self.lang)]) if step.badges() else ""
         with self._lock:
             self.console.print(
                 f"\n[bold cyan]{step.index}/{total}[/bold cyan] [bold]{escape(step.title)}[/bold]"

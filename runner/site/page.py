@@ -124,14 +124,9 @@ def step_header(runbook: Runbook, step: Step, total: int) -> str:
     """One line of Markdown: number, title, id, badges; with attr_list id and class."""
     lang = runbook.lang
     badges = []
-    if step.destructive:
-        badges.append('<span class="rb-badge rb-destructive">destructive</span>')
-    elif step.confirm:
-        badges.append('<span class="rb-badge rb-confirm">confirm</span>')
-    if step.timeout_s:
-        badges.append(f'<span class="rb-badge rb-timeout">timeout {step.timeout_s:g}s</span>')
-    if not step.runs:
-        badges.append(f'<span class="rb-badge">{html.escape(label("not_run", lang))}</span>')
+    for kind, text in step.badges():
+        shown = label("not_run", lang) if kind == "not_run" else text
+        badges.append(f'<span class="rb-badge rb-{kind}">{html.escape(shown)}</span>')
     if step.condition is not None:
         badges.append(
             f'<span class="rb-badge rb-when">{html.escape(label("condition", lang))}: '
