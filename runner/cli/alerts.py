@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from runner.cli import lang_of, lang_option
-from runner.cli.output import console, print_json
+from runner.cli.output import console, print_json, print_problems
 from runner.model import Severity
 
 
@@ -89,17 +89,7 @@ def check_cmd(
             }
         )
     else:
-        from rich.markup import escape
-
-        out = console()
-        for p in problems:
-            out.print(
-                f"{escape(p.location())}: {p.severity.value}: {escape(p.message(lang))}"
-                f" [dim]\\[{p.code}][/dim]"
-            )
-            tip = p.hint(lang)
-            if tip:
-                out.print(f"    [dim]{escape(tip)}[/dim]")
+        print_problems(problems, lang)
         console(stderr=True).print(f"{len(loaded)} alert(s), {errors} error(s)")
     if errors:
         ctx.exit(1)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from runner.cli import lang_of, lang_option
-from runner.cli.output import console, print_json
+from runner.cli.output import console, print_json, print_problems
 from runner.discover import discover
 from runner.lint import Context, lint_runbook
 from runner.model import Problem, Severity, frozen_map
@@ -60,20 +60,9 @@ def lint_cmd(
             }
         )
     else:
-        from rich.markup import escape
-
         from runner.i18n import message
 
-        out = console()
-        for p in [*fixed, *problems]:
-            style = "green" if p.code == "fixed" else _STYLE[p.severity]
-            out.print(
-                f"{escape(p.location())}: [{style}]{p.severity.value}[/{style}]: "
-                f"{escape(p.message(lang))} [dim]\\[{p.code}][/dim]"
-            )
-            tip = p.hint(lang)
-            if tip:
-                out.print(f"    [dim]{escape(tip)}[/dim]")
+        print_problems([*fixed, *problems], lang)
         console(stderr=True).print(
             message("summary", lang, errors=errors, warnings=warnings, files=files)
         )
