@@ -13,8 +13,6 @@ from runner.discover import discover
 from runner.lint import Context, lint_runbook
 from runner.model import Problem, Severity, frozen_map
 
-_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
-
 
 @click.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
