@@ -7,6 +7,7 @@ scripts/bootstrap.sh
 scripts/postgres-up.sh || true  # PostgreSQL tests skip, saying why, when it cannot start
 scripts/chromium-up.sh || true  # so do the browser tests without Debian's chromium
 export PATH="$PWD/.venv/bin:$PATH"
+mkdir -p build
 echo "» ruff" >&2
 ruff check .
 ruff format --check .
@@ -14,3 +15,5 @@ echo "» mypy" >&2
 mypy
 echo "» pytest" >&2
 pytest "$@"
+echo "» runner test (the sample runbooks' own test cases)" >&2
+runner test --junit build/runbook-tests.xml

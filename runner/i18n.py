@@ -321,6 +321,12 @@ CATALOG: dict[str, tuple[str, str, str | None, str | None]] = {
         "skriv f.eks. 90s, 15m eller 1h",
     ),
     # -- alerts
+    "bad-test-case": (
+        "invalid test case: {reason}",
+        "ugyldig testtilfelle: {reason}",
+        None,
+        None,
+    ),
     "serve-needs-token": (
         "runner serve needs a bearer token: --token or RUNNER_WEBHOOK_TOKEN",
         "runner serve trenger et bearer-token: --token eller RUNNER_WEBHOOK_TOKEN",

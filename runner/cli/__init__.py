@@ -29,6 +29,7 @@ class LazyGroup(click.Group):
         "lint": ("runner.cli.lint", "lint_cmd"),
         "exec": ("runner.cli.exec", "exec_cmd"),
         "check": ("runner.cli.check", "check_cmd"),
+        "test": ("runner.cli.test", "test_cmd"),
         "stats": ("runner.cli.telemetry", "stats_cmd"),
         "history": ("runner.cli.telemetry", "history_cmd"),
         "telemetry": ("runner.cli.telemetry", "telemetry_cmd"),

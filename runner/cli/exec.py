@@ -63,6 +63,12 @@ from runner.errors import UsageError
 )
 @click.option("--no-check", is_flag=True, help="Do not check required tools before running.")
 @click.option("--run-id", hidden=True, help="The run's id (runner serve's jobs).")
+@click.option(
+    "--trigger",
+    hidden=True,
+    type=click.Choice(["manual", "test", "drill"]),
+    help="What started the run (runner test records its runs as test).",
+)
 @lang_option
 @click.pass_context
 def exec_cmd(
@@ -82,6 +88,7 @@ def exec_cmd(
     timeout: str,
     no_check: bool,
     run_id: str | None,
+    trigger: str | None,
 ) -> None:
     """Run a runbook step by step; ARGS are $1... in shell steps and fill the declared
     parameters in order.
@@ -117,7 +124,7 @@ def exec_cmd(
     options = ExecOptions(
         args=args,
         params=given,
-        trigger="alert" if alert is not None else "manual",
+        trigger="alert" if alert is not None else (trigger or "manual"),
         alert=None if alert is None else alert.record(),
         yes=yes,
         dry_run=dry_run,

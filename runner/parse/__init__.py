@@ -25,7 +25,11 @@ ID_ROOTS = frozenset({"docs", "runbooks"})
 
 
 def is_runbook_file(path: str | os.PathLike[str]) -> bool:
-    suffix = Path(path).suffix.lower()
+    p = Path(path)
+    suffix = p.suffix.lower()
+    parts = p.name.lower().split(".")
+    if suffix in YAML_SUFFIXES and len(parts) >= 3 and parts[-2] == "tests":
+        return False  # db-debug.tests.yml: the test cases of db-debug.md
     return suffix in MARKDOWN_SUFFIXES or suffix in YAML_SUFFIXES
 
 

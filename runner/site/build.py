@@ -12,7 +12,7 @@ from pathlib import Path
 
 from runner.errors import RunnerError
 from runner.model import Problem, Runbook
-from runner.parse import MARKDOWN_SUFFIXES, YAML_SUFFIXES, parse_file
+from runner.parse import MARKDOWN_SUFFIXES, YAML_SUFFIXES, is_runbook_file, parse_file
 from runner.site import assets
 from runner.site.generated import (
     CATALOGUE,
@@ -113,7 +113,7 @@ def collect(
             site.pages[src] = runbook
     if runbooks_dir is not None and runbooks_dir.is_dir():
         for path in sorted(runbooks_dir.rglob("*")):
-            if path.suffix.lower() in YAML_SUFFIXES:
+            if path.suffix.lower() in YAML_SUFFIXES and is_runbook_file(path):
                 try:
                     runbook = parse_file(path, shown=shown(path))
                 except RunnerError as exc:

@@ -1,0 +1,1 @@
+"""``runner test``: runbooks run as tests, with stubbed tools, in a sandbox."""
