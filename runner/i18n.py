@@ -574,6 +574,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "site_fresh": ("fresh", "oppdatert"),
     "site_overdue": ("overdue", "forfalt"),
     "site_unknown": ("never reviewed", "aldri gjennomgått"),
+    "ask_resolved": (
+        "Did this runbook resolve it? [y/n, Enter skips]",
+        "Løste runbooken problemet? [j/n, Enter hopper over]",
+    ),
+    "ask_missing": (
+        "What was missing or wrong in it? (Enter skips)",
+        "Hva manglet eller var feil? (Enter hopper over)",
+    ),
     "needs_confirmation": (
         "step {id} needs confirmation ({why}): run it on a terminal",
         "steget {id} må bekreftes ({why}): kjør det på en terminal",

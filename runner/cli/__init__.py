@@ -30,6 +30,7 @@ class LazyGroup(click.Group):
         "exec": ("runner.cli.exec", "exec_cmd"),
         "check": ("runner.cli.check", "check_cmd"),
         "test": ("runner.cli.test", "test_cmd"),
+        "review": ("runner.cli.review", "review_cmd"),
         "stats": ("runner.cli.telemetry", "stats_cmd"),
         "history": ("runner.cli.telemetry", "history_cmd"),
         "telemetry": ("runner.cli.telemetry", "telemetry_cmd"),

@@ -62,6 +62,12 @@ from runner.errors import UsageError
     help="Timeout for steps without their own timeout=.",
 )
 @click.option("--no-check", is_flag=True, help="Do not check required tools before running.")
+@click.option(
+    "--drill",
+    is_flag=True,
+    help="A rehearsal on a game day: runs for real, recorded as a drill (not as usage).",
+)
+@click.option("--no-feedback", is_flag=True, help="Do not ask the two questions at the end.")
 @click.option("--run-id", hidden=True, help="The run's id (runner serve's jobs).")
 @click.option(
     "--trigger",
@@ -87,6 +93,8 @@ def exec_cmd(
     no_record: bool,
     timeout: str,
     no_check: bool,
+    drill: bool,
+    no_feedback: bool,
     run_id: str | None,
     trigger: str | None,
 ) -> None:
@@ -124,7 +132,8 @@ def exec_cmd(
     options = ExecOptions(
         args=args,
         params=given,
-        trigger="alert" if alert is not None else (trigger or "manual"),
+        trigger="alert" if alert is not None else ("drill" if drill else trigger or "manual"),
+        feedback=not no_feedback,
         alert=None if alert is None else alert.record(),
         yes=yes,
         dry_run=dry_run,

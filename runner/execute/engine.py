@@ -57,6 +57,7 @@ class ExecOptions:
     trigger: str = "manual"
     alert: dict[str, Any] | None = None  # the Alertmanager alert that started the run
     run_id: str | None = None  # given by runner serve, so a queued job runs exactly once
+    feedback: bool = True  # ask the two questions at the end of an interactive run
     grace_s: float = 5.0
 
 
@@ -268,6 +269,24 @@ class Run:
             session.close()
         return self._finish(outcome, code)
 
+    def _ask_feedback(self, outcome: str) -> None:
+        """Two quick questions, Enter skips each; kept with the run for runner review."""
+        try:
+            resolved = self.ui.ask_resolved()
+            missing = self.ui.ask_missing()
+        except (click.exceptions.Abort, KeyboardInterrupt, EOFError):
+            return
+        if resolved is None and not missing:
+            return
+        self.recorder.event(
+            {
+                "run_id": self.run_id,
+                "at": time.time(),
+                "kind": "feedback",
+                "detail": {"resolved": resolved, "missing": missing, "outcome": outcome},
+            }
+        )
+
     def _link(self) -> str | None:
         if not self.notifiers.site_url:
             return None
@@ -283,6 +302,13 @@ class Run:
         if outcome != "succeeded" and outcome != "interrupted" and self.escalated:
             outcome, code = "escalated", ExitStatus.ESCALATED
         duration = time.monotonic() - self.started
+        if (
+            self.ui.interactive
+            and self.options.feedback
+            and not self.options.dry_run
+            and outcome in {"succeeded", "failed", "escalated"}
+        ):
+            self._ask_feedback(outcome)
         self.recorder.finish(self.run_id, outcome, int(code))
         self.ui.emit(
             {

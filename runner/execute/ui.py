@@ -127,6 +127,26 @@ class UI:
             t("ask_condition", self.lang, text=text), default=True, err=self.json_mode
         )
 
+    def ask_resolved(self) -> bool | None:
+        answer = (
+            click.prompt(
+                t("ask_resolved", self.lang), default="", show_default=False, err=self.json_mode
+            )
+            .strip()
+            .lower()
+        )
+        if answer in {"y", "yes", "j", "ja"}:
+            return True
+        if answer in {"n", "no", "nei"}:
+            return False
+        return None
+
+    def ask_missing(self) -> str:
+        answer: str = click.prompt(
+            t("ask_missing", self.lang), default="", show_default=False, err=self.json_mode
+        )
+        return answer.strip()
+
     def ask_param(self, param: Param) -> str:
         label = t("ask_param", self.lang, name=param.name)
         if param.description:

@@ -72,8 +72,8 @@ def _filters(
     args: list[Any] = [since]
     if not dry_runs:
         where.append(f"{a}mode <> 'dry-run'")
-    if not tests:
-        where.append(f"{a}\"trigger\" <> 'test'")
+    if not tests:  # test runs and drills are rehearsals, not usage
+        where.append(f"{a}\"trigger\" NOT IN ('test', 'drill')")
     if runbook is not None:
         where.append(f"{a}runbook_id = ?")
         args.append(runbook)

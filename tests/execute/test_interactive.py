@@ -66,6 +66,10 @@ def test_run_skip_retry_escalate_confirm(tmp_path: Path, store_path: Path) -> No
     child.expect(CONFIRM)
     child.sendline("run")
     child.expect("careful ran")
+    child.expect(r"Did this runbook resolve it\?")
+    child.sendline("y")
+    child.expect("What was missing")
+    child.sendline("the flaky step needs a retry hint")
     child.expect("Run succeeded")
     child.expect(pexpect.EOF)
     child.close()
@@ -81,7 +85,15 @@ def test_run_skip_retry_escalate_confirm(tmp_path: Path, store_path: Path) -> No
         ("flaky", "succeeded"),
         ("careful", "succeeded"),
     ]
-    assert [(e["level"], e["detail"]["reason"]) for e in db.events(run["id"])] == [(1, "manual")]
+    events = db.events(run["id"])
+    escalations = [(e["level"], e["detail"]["reason"]) for e in events if e["kind"] == "escalated"]
+    assert escalations == [(1, "manual")]
+    (feedback,) = [e["detail"] for e in events if e["kind"] == "feedback"]
+    assert feedback == {
+        "resolved": True,
+        "missing": "the flaky step needs a retry hint",
+        "outcome": "succeeded",
+    }
 
 
 def test_quit_is_aborted_exit_3(store_path: Path) -> None:
@@ -103,6 +115,10 @@ def test_missing_param_is_asked_for_on_a_terminal(store_path: Path) -> None:
     child.sendline("ns-1")
     child.expect("note=typed by hand")
     child.expect("ns=ns-1")
+    child.expect(r"Did this runbook resolve it\?")
+    child.sendline("")  # Enter skips
+    child.expect("What was missing")
+    child.sendline("")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
