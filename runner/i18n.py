@@ -572,6 +572,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "site_stats": ("Runbook statistics", "Runbook-statistikk"),
     "site_no_stats": ("No runs recorded yet.", "Ingen kjøringer registrert ennå."),
     "site_fresh": ("fresh", "oppdatert"),
+    "site_last_tested": ("last tested", "sist testet"),
+    "site_last_exercised": ("last exercised", "sist øvd"),
+    "site_never": ("never", "aldri"),
+    "site_health": ("health", "helse"),
+    "site_healthy": ("healthy", "frisk"),
+    "site_attention": ("needs attention", "trenger tilsyn"),
+    "site_health_title": ("Runbook health", "Runbook-helse"),
+    "site_all_healthy": (
+        "Every runbook is reviewed, tested and exercised.",
+        "Alle runbooks er gjennomgått, testet og øvd.",
+    ),
     "site_overdue": ("overdue", "forfalt"),
     "site_unknown": ("never reviewed", "aldri gjennomgått"),
     "ask_resolved": (

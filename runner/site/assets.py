@@ -36,6 +36,8 @@ CSS = """
   background: var(--md-default-fg-color--lightest); white-space: nowrap; }
 .rb-destructive { background: #c62828; color: #fff; }
 .rb-confirm { background: #f9a825; color: #000; }
+.rb-healthy { background: #2e7d32; color: #fff; }
+.md-typeset a.rb-attention { background: #ef6c00; color: #fff; }
 .rb-copy { margin-left: .3rem; font-size: .6rem; cursor: pointer; border-radius: .2rem;
   border: 1px solid var(--md-default-fg-color--lighter); background: none; padding: 0 .3rem; }
 .rb-filter { width: 100%; padding: .3rem .5rem; margin-bottom: .5rem; font-size: .75rem;

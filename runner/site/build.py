@@ -9,6 +9,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from runner.errors import RunnerError
 from runner.model import Problem, Runbook
@@ -16,9 +17,11 @@ from runner.parse import MARKDOWN_SUFFIXES, YAML_SUFFIXES, is_runbook_file, pars
 from runner.site import assets
 from runner.site.generated import (
     CATALOGUE,
+    HEALTH,
     STATS,
     alert_pages,
     render_catalogue,
+    render_health,
     render_stats,
     render_yaml_page,
     yaml_page_path,
@@ -38,6 +41,7 @@ class Site:
     days: int = 30
     problems: list[Problem] = field(default_factory=list)
     errors: list[RunnerError] = field(default_factory=list)
+    health: dict[str, Any] = field(default_factory=dict)  # runbook id -> review Entry
 
     @property
     def runbooks(self) -> list[Runbook]:
@@ -72,6 +76,7 @@ class Site:
             self.runbooks, urls, today=self.today, usage=self.usage, lang=self.lang
         )
         files[STATS] = render_stats(self.report, urls, self.lang, self.days)
+        files[HEALTH] = render_health(list(self.health.values()), urls, self.lang)
         files[assets.CSS_PATH] = assets.CSS
         files[assets.JS_PATH] = assets.JS
         return files
@@ -125,26 +130,48 @@ def collect(
 
 
 def load_usage(site: Site, store_url: str | None, days: int) -> None:
-    """Usage figures from the telemetry store; a site without a store builds all the same."""
+    """Usage and health from the telemetry store; a site without a store still gets the
+    health reasons that need no telemetry (review dates, test cases)."""
+    from runner.review import review
     from runner.telemetry import default_location, open_store
     from runner.telemetry.stats import compute
 
     site.days = days
-    if store_url is None and not default_location().exists():
-        return
+    store = None
+    if store_url is not None or default_location().exists():
+        try:
+            store = open_store(store_url)
+        except Exception:  # a missing or unreachable store leaves the usage blank
+            store = None
+    last: dict[tuple[str, str], float] = {}
     try:
-        store = open_store(store_url)
-    except Exception:  # a missing or unreachable store leaves the usage blank
-        return
-    try:
-        report = compute(store, since=time.time() - days * 86400)
+        if store is not None:
+            site.report = compute(store, since=time.time() - days * 86400)
+            for row in store.aggregate(
+                'SELECT runbook_id, "trigger" AS trig, MAX(started_at) AS at FROM runs'
+                " WHERE \"trigger\" IN ('test', 'drill') GROUP BY runbook_id, \"trigger\"",
+                [],
+            ):
+                last[(row["runbook_id"], row["trig"])] = float(row["at"])
+        entries = {e.runbook: e for e in review(site.runbooks, store, today=site.today)}
     finally:
-        store.close()
-    site.report = report
-    site.usage = {
-        r.id: Usage(runs=r.runs, days=days, success_rate=r.success_rate, median_s=r.duration_p50_s)
-        for r in report.runbooks
-    }
+        if store is not None:
+            store.close()
+    site.health = entries
+    stats = {r.id: r for r in site.report.runbooks} if site.report else {}
+    for rb in site.runbooks:
+        s = stats.get(rb.id)
+        entry = entries.get(rb.id)
+        site.usage[rb.id] = Usage(
+            runs=s.runs if s else 0,
+            days=days,
+            success_rate=s.success_rate if s else None,
+            median_s=s.duration_p50_s if s else None,
+            health_known=True,
+            attention=tuple(r["code"] for r in entry.reasons) if entry else (),
+            last_tested=last.get((rb.id, "test")),
+            last_exercised=last.get((rb.id, "drill")),
+        )
 
 
 def runbook_link(runbook: Runbook, site_url: str) -> str | None:

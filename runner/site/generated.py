@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Mapping
+from typing import Any
 
 from runner.i18n import label
 from runner.model import Runbook
@@ -14,6 +15,7 @@ from runner.telemetry.stats import Report, RunbookStats
 ALERTS_DIR = "alerts"
 CATALOGUE = "catalogue.md"
 STATS = "stats.md"
+HEALTH = "health.md"
 YAML_DIR = "runbooks"
 
 
@@ -230,3 +232,25 @@ def _pct(value: float | None) -> str:
 
 def _secs(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f} s"
+
+
+def render_health(entries: list[Any], url_of: Mapping[str, str], lang: str) -> str:
+    """The "Runbook health" page: runner review's report, grouped by owner."""
+    out = [f"---\nsearch:\n  exclude: true\n---\n# {label('site_health_title', lang)}", ""]
+    if not entries:
+        out.append(label("site_all_healthy", lang))
+    by_owner: dict[str, list[Any]] = {}
+    for entry in entries:
+        by_owner.setdefault(entry.owner, []).append(entry)
+    for owner, items in sorted(by_owner.items()):
+        out += [f"## {owner}", ""]
+        for entry in items:
+            link = (
+                f'<a href="../{html.escape(url_of[entry.runbook])}">{entry.runbook}</a>'
+                if entry.runbook in url_of
+                else entry.runbook
+            )
+            out.append(f"- {link}")
+            out += [f"    - `{r['code']}`: {html.escape(str(r['detail']))}" for r in entry.reasons]
+        out.append("")
+    return "\n".join(out) + "\n"

@@ -28,6 +28,11 @@ class Usage:
     days: int
     success_rate: float | None
     median_s: float | None
+    # health, from runner.review and the recorded test runs and drills
+    health_known: bool = False
+    attention: tuple[str, ...] = ()  # reason codes; empty: healthy
+    last_tested: float | None = None
+    last_exercised: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,21 @@ def header_card(
         f"<dt>{esc(label('site_usage', lang))}</dt>"
         f'<dd class="rb-usage">{esc(usage_line(usage, lang))}</dd>'
     )
+    if usage is not None and usage.health_known:
+        for key, ts in (
+            ("site_last_tested", usage.last_tested),
+            ("site_last_exercised", usage.last_exercised),
+        ):
+            when = dt.date.fromtimestamp(ts).isoformat() if ts else label("site_never", lang)
+            rows.append(f"<dt>{esc(label(key, lang))}</dt><dd>{when}</dd>")
+        health_url = alerts_url[: -len("alerts/")] + "health/"
+        badge = (
+            f'<span class="rb-badge rb-healthy">{esc(label("site_healthy", lang))}</span>'
+            if not usage.attention
+            else f'<a class="rb-badge rb-attention" href="{health_url}">'
+            f"{esc(label('site_attention', lang))}: {esc(', '.join(usage.attention))}</a>"
+        )
+        rows.append(f"<dt>{esc(label('site_health', lang))}</dt><dd>{badge}</dd>")
     rows.append(
         f"<dt>{esc(label('run', lang))}</dt>"
         f'<dd><code class="rb-run-all">{esc(run_command(runbook))}</code></dd>'

@@ -8,6 +8,7 @@ method: p95 of 20 runs is the 19th shortest.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -41,6 +42,8 @@ class RunbookStats:
     most_failing_step: dict[str, Any] | None = None
     trend: list[int] = field(default_factory=list)
     alerts_received: int = 0  # alerts runner serve received for it (views, not runs)
+    feedback: int = 0  # answers to the questions after interactive runs
+    latest_feedback: str | None = None  # the newest "what was missing"
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -166,6 +169,19 @@ def compute(
         stats = by_id.setdefault(row["runbook_id"], RunbookStats(id=row["runbook_id"]))
         stats.alerts_received = int(row["n"])
         total.alerts_received += int(row["n"])
+    r_where, r_args = _filters(since, runbook, dry_runs=True, tests=True, alias="r")
+    for row in store.aggregate(
+        "SELECT r.runbook_id AS runbook_id, e.detail AS detail FROM events e CROSS JOIN runs r"
+        f" WHERE r.id = e.run_id AND e.kind = 'feedback' AND {r_where} ORDER BY e.at",
+        r_args,
+    ):
+        one = by_id.setdefault(row["runbook_id"], RunbookStats(id=row["runbook_id"]))
+        one.feedback += 1
+        total.feedback += 1
+        missing = json.loads(row["detail"]).get("missing") if row["detail"] else None
+        if missing:
+            one.latest_feedback = str(missing)
+            total.latest_feedback = str(missing)
     _percentiles(store, where, args, by_id, total)
     _failing_steps(store, since, runbook, dry_runs, tests, by_id, total)
     _trends(store, where, args, since, now, by_id, total)

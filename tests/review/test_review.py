@@ -118,3 +118,28 @@ def test_drill_is_recorded_and_kept_out_of_usage(tmp_path: Path) -> None:
     assert run["trigger"] == "drill"
     usage = json.loads(run_cli("stats", "--json", "--store", str(store)).stdout)
     assert usage["runbooks"] == []
+
+
+def test_stats_show_feedback_counts_and_latest_comment(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "t.db")
+    add_run(store, "f1", "fb", NOW - DAY, duration=2, outcome="failed")
+    add_run(store, "f2", "fb", NOW - DAY / 2, duration=2, outcome="succeeded")
+    store.record_event(
+        {
+            "run_id": "f1",
+            "at": NOW - DAY,
+            "kind": "feedback",
+            "detail": {"resolved": False, "missing": "first comment"},
+        }
+    )
+    store.record_event(
+        {
+            "run_id": "f2",
+            "at": NOW - 10,
+            "kind": "feedback",
+            "detail": {"resolved": True, "missing": "add the dashboard link"},
+        }
+    )
+    data = json.loads(run_cli("stats", "--json", "--store", str(tmp_path / "t.db")).stdout)
+    (fb,) = data["runbooks"]
+    assert (fb["feedback"], fb["latest_feedback"]) == (2, "add the dashboard link")

@@ -172,3 +172,13 @@ def test_steps_in_containers_get_headers_on_the_page(tmp_path: Path) -> None:
         "four-backticks",
         "tilde",
     ]
+
+
+def test_health_page_and_per_page_health(site: Path) -> None:
+    health = (site / "health/index.html").read_text(encoding="utf-8")
+    assert "Runbook health" in health and "not-exercised" in health
+    assert 'href="../db-debug/"' in health
+    page = (site / "local-health/index.html").read_text(encoding="utf-8")
+    assert "<dt>last tested</dt><dd>never</dd>" in page
+    assert "<dt>last exercised</dt><dd>never</dd>" in page
+    assert 'class="rb-badge rb-attention" href="../health/"' in page
