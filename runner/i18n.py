@@ -573,6 +573,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "site_no_stats": ("No runs recorded yet.", "Ingen kjøringer registrert ennå."),
     "site_fresh": ("fresh", "oppdatert"),
     "site_last_tested": ("last tested", "sist testet"),
+    "site_feedback": ("feedback", "tilbakemeldinger"),
     "site_last_exercised": ("last exercised", "sist øvd"),
     "site_never": ("never", "aldri"),
     "site_health": ("health", "helse"),

@@ -214,14 +214,14 @@ def render_stats(report: Report | None, url_of: Mapping[str, str], lang: str, da
     ]
     out += [
         f"| runbook | {label('stats_runs', lang)} | {label('stats_success', lang)} | "
-        f"{label('stats_escalation', lang)} | p50 | p95 |",
-        "|---|---:|---:|---:|---:|---:|",
+        f"{label('stats_escalation', lang)} | p50 | p95 | {label('site_feedback', lang)} |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         link = f'<a href="../{url_of[r.id]}">{r.id}</a>' if r.id in url_of else r.id
         out.append(
             f"| {link} | {r.runs} | {_pct(r.success_rate)} | {_pct(r.escalation_rate)} "
-            f"| {_secs(r.duration_p50_s)} | {_secs(r.duration_p95_s)} |"
+            f"| {_secs(r.duration_p50_s)} | {_secs(r.duration_p95_s)} | {_feedback(r)} |"
         )
     return "\n".join(out) + "\n"
 
@@ -254,3 +254,10 @@ def render_health(entries: list[Any], url_of: Mapping[str, str], lang: str) -> s
             out += [f"    - `{r['code']}`: {html.escape(str(r['detail']))}" for r in entry.reasons]
         out.append("")
     return "\n".join(out) + "\n"
+
+
+def _feedback(stats: RunbookStats) -> str:
+    if not stats.feedback:
+        return "-"
+    latest = f": «{html.escape(stats.latest_feedback)}»" if stats.latest_feedback else ""
+    return f"{stats.feedback}{latest}".replace("|", "\\|")

@@ -143,3 +143,38 @@ def test_stats_show_feedback_counts_and_latest_comment(tmp_path: Path) -> None:
     data = json.loads(run_cli("stats", "--json", "--store", str(tmp_path / "t.db")).stdout)
     (fb,) = data["runbooks"]
     assert (fb["feedback"], fb["latest_feedback"]) == (2, "add the dashboard link")
+
+
+def test_open_feedback_on_a_run_that_succeeded(tmp_path: Path) -> None:
+    rb = parse_file(page(tmp_path, "ok", "last_reviewed: 2026-11-30\n", tests=True))
+    store = SqliteStore(tmp_path / "t.db")
+    add_run(store, "o1", rb.id, NOW - DAY, duration=2, outcome="succeeded", trigger="drill")
+    add_run(store, "o2", rb.id, NOW - DAY, duration=2, outcome="succeeded")
+    store.record_event(
+        {
+            "run_id": "o2",
+            "at": NOW,
+            "kind": "feedback",
+            "detail": {"resolved": True, "missing": "link the dashboard"},
+        }
+    )
+    (entry,) = review([rb], store, today=TODAY, now=NOW)
+    assert entry.reasons == [{"code": "open-feedback", "detail": "link the dashboard"}]
+
+
+def test_site_stats_page_shows_feedback(tmp_path: Path) -> None:
+    from runner.site.generated import render_stats
+    from runner.telemetry.stats import compute
+
+    store = SqliteStore(tmp_path / "t.db")
+    add_run(store, "s1", "fb", NOW - DAY, duration=2, outcome="succeeded")
+    store.record_event(
+        {
+            "run_id": "s1",
+            "at": NOW,
+            "kind": "feedback",
+            "detail": {"resolved": True, "missing": "say which dashboard"},
+        }
+    )
+    text = render_stats(compute(store, since=NOW - 30 * DAY), {"fb": "fb/"}, "en", 30)
+    assert "| 1: «say which dashboard» |" in text
