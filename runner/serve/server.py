@@ -202,7 +202,10 @@ class Workers:
                     input=job["payload"],
                     text=True,
                     cwd=self.root,
-                    capture_output=True,
+                    # the store keeps each step's output tail; a step printing hundreds of
+                    # MB must not be buffered here
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
                     check=False,
                 )
                 queue.finish(self.store, job["id"], done.returncode)

@@ -118,15 +118,26 @@ def run_case(runbook: Runbook, case: dict[str, Any], store: str | None) -> CaseR
             argv += ["--param", f"{key}={value}"]
         for step in case.get("steps") or []:
             argv += ["--step", str(step)]
-        done = subprocess.run(
-            argv,
-            cwd=work,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=float(case.get("timeout", 300)),
-            check=False,
-        )
+        try:
+            done = subprocess.run(
+                argv,
+                cwd=work,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=float(case.get("timeout", 300)),
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            result.failures.append(f"the case did not finish within {exc.timeout:g}s")
+            result.output = (
+                (exc.stderr or b"").decode("utf-8", "replace")
+                if isinstance(exc.stderr, bytes)
+                else str(exc.stderr or "")
+            )
+            result.duration_s = time.monotonic() - started
+            result.passed = False
+            return result
         events = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
         result.output = done.stderr
         finished = {e["id"]: e["status"] for e in events if e.get("event") == "step_finished"}

@@ -114,3 +114,13 @@ def test_every_sample_runbook_has_test_cases() -> None:
     for found in discover([ROOT / "docs", ROOT / "runbooks"]):
         if found.runbook is not None and found.runbook.is_runbook:
             assert cases_of(found.runbook), found.path
+
+
+def test_a_case_that_hangs_is_a_failure_not_a_crash(tmp_path: Path) -> None:
+    page = tmp_path / "hang.md"
+    page.write_text("# Hang\n\n```bash\nsleep 30\n```\n", encoding="utf-8")
+    (tmp_path / "hang.tests.yml").write_text("- name: hangs\n  timeout: 2\n", encoding="utf-8")
+    result = run_cli("test", str(page), "--json")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (case,) = json.loads(result.stdout)["cases"]
+    assert case["failures"] == ["the case did not finish within 2s"]
