@@ -8,7 +8,7 @@ takes the runbook and a context and yields Problems.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from runner.model import Problem, Runbook
@@ -54,9 +54,3 @@ def lint_runbook(runbook: Runbook, context: Context) -> list[Problem]:
             continue
         problems.extend(check(runbook, context))
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.severity.rank, p.code))
-
-
-def iter_errors(problems: Iterable[Problem]) -> Iterator[Problem]:
-    from runner.model import Severity
-
-    return (p for p in problems if p.severity is Severity.ERROR)

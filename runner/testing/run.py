@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -214,7 +213,3 @@ def junit(results: list[CaseResult]) -> str:
         out.append("  </testsuite>")
     out.append("</testsuites>")
     return "\n".join(out) + "\n"
-
-
-def has_bash() -> bool:
-    return shutil.which("bash") is not None
