@@ -38,3 +38,18 @@ def run_cli(
         timeout=120,
         check=False,
     )
+
+
+# Shell metacharacters, and words that would create the file MARK if a label or parameter
+# were ever run as code: the injection property tests build their values from these.
+INJECTION_PIECES = [
+    *";$()`'\"\n{}|&<> \\*?#!~",
+    "x",
+    "touch MARK",
+    "$(touch MARK)",
+    "`touch MARK`",
+    "; touch MARK #",
+    '"; touch MARK; "',
+    "{{ $labels.x }}",
+    "{{ .Labels.instance }}",
+]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runner.telemetry.sqlite import SqliteStore
-from tests.conftest import run_cli
+from tests.conftest import INJECTION_PIECES, run_cli
 from tests.execute.conftest import path_with, stub
 
 
@@ -116,18 +116,7 @@ def test_bad_payloads_are_usage_errors(tmp_path: Path) -> None:
         assert reason in result.stderr and "Traceback" not in result.stderr
 
 
-# shell metacharacters and words that would create the marker if ever run as code
-PIECES = [
-    *";$()`'\"\n{}|&<> \\*?#!~",
-    "x",
-    "touch MARK",
-    "$(touch MARK)",
-    "`touch MARK`",
-    "; touch MARK #",
-    "{{ $labels.x }}",
-    '"; touch MARK; "',
-]
-INJECT = st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map("".join)
+INJECT = st.lists(st.sampled_from(INJECTION_PIECES), min_size=1, max_size=8).map("".join)
 
 
 @settings(

@@ -20,6 +20,7 @@ import pytest
 
 from runner.serve.server import signature
 from runner.telemetry.sqlite import SqliteStore
+from tests.conftest import INJECTION_PIECES
 
 TOKEN = "s3cret-token"
 
@@ -317,18 +318,6 @@ def test_stats_count_alerts_received(server: Callable[..., Server], tmp_path: Pa
     assert by_id["auto"]["alerts_received"] == 2 and by_id["auto"]["runs"] == 0
 
 
-PIECES = [
-    *";$()`'\"\n{}|&<> \\*?#!~",
-    "x",
-    "touch MARK",
-    "$(touch MARK)",
-    "`touch MARK`",
-    "; touch MARK #",
-    "{{ $labels.x }}",
-    "{{ .Labels.instance }}",
-]
-
-
 def test_posted_labels_never_become_shell_code(project: Path, tmp_path: Path) -> None:
     """Hypothesis posts labels full of shell syntax to the receiver; the automatic run gets
     each one as an inert string, and the marker that injection would create never appears."""
@@ -359,7 +348,7 @@ def test_posted_labels_never_become_shell_code(project: Path, tmp_path: Path) ->
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture],
         )
-        @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map("".join))
+        @given(st.lists(st.sampled_from(INJECTION_PIECES), min_size=1, max_size=8).map("".join))
         def check(label: str) -> None:
             fp = f"p{next(counter)}"
             value = label.replace("MARK", str(marker))
