@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job: sets up .venv, shows and lints the sample runbooks, runs the demo runbook
 # (docs/local-health.md, works on any Linux machine) against a local HTTP server,
-# recording telemetry in the default SQLite store, then builds the site with that
-# telemetry and serves it on http://127.0.0.1:8000/ (Ctrl-C stops it).
+# recording telemetry in the default SQLite store, runs the test cases of the Kubernetes
+# sample (docs/api-scale-out.md, against a local fake API server), then builds the site
+# with that telemetry and serves it on http://127.0.0.1:8000/ (Ctrl-C stops it).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 scripts/bootstrap.sh
@@ -41,6 +42,9 @@ print(f"run {run['id']}: {run['runbook_id']} {run['outcome']} (exit {run['exit_c
 for s in store.steps(run["id"]):
     print(f"  {s['step_id']:<14} {s['status']:<10} {s['duration_s']:.3f}s")
 PY
+
+step "runner test docs/api-scale-out.md  (Kubernetes steps, against a fake cluster)"
+runner test docs/api-scale-out.md
 
 step "runner site build  (the site, with the telemetry just recorded)"
 kill "$server" 2>/dev/null || true

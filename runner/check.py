@@ -10,7 +10,7 @@ import re
 import shutil
 from dataclasses import dataclass
 
-from runner.model import Runbook
+from runner.model import AccessRequirement, Runbook
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +38,10 @@ def run_checks(runbook: Runbook, params: dict[str, str]) -> list[Result]:
             )
         )
     req = runbook.requires
-    if req.context is None and not req.access:
+    needed = _kube_step_access(runbook)
+    if req.context is None and not req.access and not needed:
         return results
-    from runner.kube import KubeError, can_i, current_context
+    from runner.kube import KubeError, can_i, current_context, default_namespace
 
     try:
         active = current_context()
@@ -65,8 +66,17 @@ def run_checks(runbook: Runbook, params: dict[str, str]) -> list[Result]:
                 "" if ok else f"kubectl config use-context {wanted}",
             )
         )
-    if req.access:
-        pairs = [(a, _fill(a.namespace, params) if a.namespace else None) for a in req.access]
+    pairs = [(a, _fill(a.namespace, params) if a.namespace else None) for a in req.access]
+    if needed:
+        namespace = default_namespace()
+        for requirement, cluster_wide in needed:
+            where = None
+            if not cluster_wide:
+                where = _fill(requirement.namespace, params) if requirement.namespace else namespace
+            known = {(a.verb, a.resource, n) for a, n in pairs}
+            if (requirement.verb, requirement.resource, where) not in known:
+                pairs.append((AccessRequirement(requirement.verb, requirement.resource), where))
+    if pairs:
         try:
             for access in can_i(pairs):
                 where = f" in {access.namespace}" if access.namespace else ""
@@ -93,3 +103,22 @@ def run_checks(runbook: Runbook, params: dict[str, str]) -> list[Result]:
                 )
             )
     return results
+
+
+def _kube_step_access(runbook: Runbook) -> list[tuple[AccessRequirement, bool]]:
+    """What the runbook's structured Kubernetes steps need (checked like declared access),
+    each with whether it is cluster-wide (nodes; a drain's pods on every namespace)."""
+    from runner.kube.spec import access
+    from runner.parse.kube_step import spec_of
+
+    found: list[tuple[AccessRequirement, bool]] = []
+    for step in runbook.steps:
+        spec = spec_of(step.source) if step.lang == "kube" and step.runs else None
+        if spec is None:
+            continue
+        for verb, resource in access(spec):
+            cluster_wide = resource == "nodes" or spec.action == "drain"
+            entry = (AccessRequirement(verb, resource, spec.namespace), cluster_wide)
+            if entry not in found:
+                found.append(entry)
+    return found

@@ -238,6 +238,12 @@ CATALOG: dict[str, tuple[str, str, str | None, str | None]] = {
         "add it under requires.access so `runner check` can verify it before an incident",
         "legg det til under requires.access så `runner check` kan sjekke det på forhånd",
     ),
+    "kube-step": (
+        "Kubernetes step: {reason}",
+        "Kubernetes-steg: {reason}",
+        "see “Kubernetes steps” in docs/writing-runbooks.md for the actions and their fields",
+        "se «Kubernetes steps» i docs/writing-runbooks.md for handlingene og feltene",
+    ),
     # -- YAML runbooks
     "yaml-syntax": ("not valid YAML: {reason}", "ikke gyldig YAML: {reason}", None, None),
     "yaml-not-runbook": (
@@ -283,6 +289,18 @@ CATALOG: dict[str, tuple[str, str, str | None, str | None]] = {
         "steget {step} trenger {tool}, som ikke er installert",
         None,
         None,
+    ),
+    "kube-error": (
+        "Kubernetes: {reason}",
+        "Kubernetes: {reason}",
+        "`runner check RUNBOOK` shows the context and access this runbook needs",
+        "`runner check RUNBOOK` viser konteksten og tilgangen runbooken trenger",
+    ),
+    "job-needs-confirmation": (
+        "step {id} needs confirmation, which a Job cannot ask for",
+        "steg {id} må bekreftes, og en Job kan ikke spørre",
+        "run this runbook locally, or drop the step's confirm/destructive mark if it is safe",
+        "kjør runbooken lokalt, eller fjern confirm/destructive hvis steget er trygt",
     ),
     "prerequisites-failed": (
         "prerequisites not met: {failed}",
@@ -507,7 +525,35 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "not_runnable": ("shown only (run=false)", "vises bare (run=false)"),
     "parameters": ("Parameters", "Parametere"),
-    "plan": ("Plan (dry run: nothing is run)", "Plan (tørrkjøring: ingenting kjøres)"),
+    "plan": (
+        "Plan (dry run: no shell or Python step is run)",
+        "Plan (tørrkjøring: ingen skall- eller Python-steg kjøres)",
+    ),
+    "simulation": (
+        "Simulation of the Kubernetes steps: reads run for real, writes go to the API "
+        "server with dryRun=All (validated and authorised, nothing changes)",
+        "Simulering av Kubernetes-stegene: lesing kjøres, endringer sendes til API-serveren "
+        "med dryRun=All (validert og autorisert, ingenting endres)",
+    ),
+    "simulate_read": ("{id}: read (changes nothing)", "{id}: lesing (endrer ingenting)"),
+    "simulate_write": ("{id}: server-side dry run", "{id}: tørrkjøring på serveren"),
+    "simulate_failed": (
+        "{id}: the simulation failed (exit {code}): the real run would fail too",
+        "{id}: simuleringen feilet (exit {code}): den ekte kjøringen ville også feilet",
+    ),
+    "not_simulated": ("Not simulated:", "Ikke simulert:"),
+    "not_simulated_exec": (
+        "it runs a command inside a container, which the API cannot dry-run",
+        "den kjører en kommando i en container, som API-et ikke kan tørrkjøre",
+    ),
+    "not_simulated_rollout-status": (
+        "it waits for a rollout that a dry run does not start",
+        "den venter på en utrulling som en tørrkjøring ikke starter",
+    ),
+    "not_simulated_shell": (
+        "a {lang} step: shown above, not run",
+        "et {lang}-steg: vist over, ikke kjørt",
+    ),
     "recording_off": ("telemetry not recorded: {reason}", "telemetri lagres ikke: {reason}"),
     "notifier_failed": (
         "escalation notifier failed: {reason}",

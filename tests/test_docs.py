@@ -49,6 +49,8 @@ def test_every_lint_code_is_documented() -> None:
         "no-terminal",
         "missing-interpreter",
         "prerequisites-failed",
+        "kube-error",
+        "job-needs-confirmation",
         "missing-param",
         "bad-choice",
         "bad-param-syntax",

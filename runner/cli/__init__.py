@@ -29,6 +29,7 @@ class LazyGroup(click.Group):
         "lint": ("runner.cli.lint", "lint_cmd"),
         "exec": ("runner.cli.exec", "exec_cmd"),
         "check": ("runner.cli.check", "check_cmd"),
+        "kube": ("runner.cli.kube", "kube_cmd"),
         "test": ("runner.cli.test", "test_cmd"),
         "review": ("runner.cli.review", "review_cmd"),
         "stats": ("runner.cli.telemetry", "stats_cmd"),

@@ -148,7 +148,7 @@ def _show_human(rb: Runbook, lang: str) -> None:
             out.print(escape(f"   {label('condition', lang)}: {step.condition.text}"))
         if step.on_failure != "abort":
             out.print(escape(f"   {label('on_failure', lang)}: {step.on_failure}"))
-        lexer = {"python": "python"}.get(step.lang, "bash")
+        lexer = {"python": "python", "kube": "yaml"}.get(step.lang, "bash")
         out.print(
             Syntax(
                 step.source,
@@ -160,6 +160,12 @@ def _show_human(rb: Runbook, lang: str) -> None:
                 code_width=max(len(line) for line in step.source.split("\n")) + 1,
             )
         )
+        if step.lang == "kube":
+            from runner.parse.kube_step import kubectl_of
+
+            kubectl = kubectl_of(step.source)
+            if kubectl:
+                out.print(f"   [dim]≈ {escape(kubectl)}[/dim]")
         out.print(f"   [dim]{escape(run_command(rb, step))}[/dim]")
     if rb.escalation:
         out.print(f"\n[bold]{label('escalation', lang)}[/bold]")

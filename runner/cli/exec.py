@@ -68,6 +68,31 @@ from runner.errors import UsageError
     help="A rehearsal on a game day: runs for real, recorded as a drill (not as usage).",
 )
 @click.option("--no-feedback", is_flag=True, help="Do not ask the two questions at the end.")
+@click.option(
+    "--in-cluster-job",
+    is_flag=True,
+    help="Run it inside the cluster as a Kubernetes Job and follow its log "
+    "(the Job records telemetry to the team's store).",
+)
+@click.option(
+    "--namespace",
+    "-n",
+    "job_namespace",
+    metavar="NS",
+    help="With --in-cluster-job: the Job's namespace (default: the context's).",
+)
+@click.option(
+    "--image",
+    envvar="RUNNER_JOB_IMAGE",
+    metavar="IMAGE",
+    help="With --in-cluster-job: the runner image (env RUNNER_JOB_IMAGE).",
+)
+@click.option(
+    "--service-account",
+    metavar="NAME",
+    help="With --in-cluster-job: the Job's ServiceAccount (default: runbook-<id>, "
+    "see `runner kube rbac`).",
+)
 @click.option("--run-id", hidden=True, help="The run's id (runner serve's jobs).")
 @click.option(
     "--trigger",
@@ -95,6 +120,10 @@ def exec_cmd(
     no_check: bool,
     drill: bool,
     no_feedback: bool,
+    in_cluster_job: bool,
+    job_namespace: str | None,
+    image: str | None,
+    service_account: str | None,
     run_id: str | None,
     trigger: str | None,
 ) -> None:
@@ -114,21 +143,35 @@ def exec_cmd(
     from runner.telemetry import Recording, open_recording_store
 
     lang = lang_of(ctx)
+    if not in_cluster_job and (job_namespace or service_account):
+        raise click.UsageError("--namespace and --service-account go with --in-cluster-job")
+    job_options = (job_namespace, image, service_account)
     default_timeout = parse_duration(timeout)
     if not default_timeout:
         raise UsageError("bad-duration-option", value=timeout)
     given = parse_assignments(params)
     alert = None
+    alert_payload = None
     if payload is not None:
         from runner.alerts.payload import label_params, parse_payload, pick
 
-        alert = pick(parse_payload(payload.read(), payload.name))
+        alert_payload = payload.read()
+        alert = pick(parse_payload(alert_payload, payload.name))
         rb = resolve(runbook or alert.name)
         given = {**label_params(rb, alert), **given}  # an explicit --param wins
     elif runbook is None:
         raise click.UsageError("missing RUNBOOK (or --alert-payload)")
     else:
         rb = resolve(runbook)
+    if in_cluster_job:
+        passed = [*(["--dry-run"] if dry_run else []), *(["--drill"] if drill else [])]
+        passed += [f"--step={s}" for s in only] + ([f"--from={start}"] if start else [])
+        passed += [f"--timeout={timeout}"]
+        if not dry_run:
+            _no_confirm_steps(rb, only, start)
+        ctx.exit(
+            _in_cluster(rb, lang, given, args, alert_payload, as_json, run_id, job_options, passed)
+        )
     options = ExecOptions(
         args=args,
         params=given,
@@ -152,3 +195,59 @@ def exec_cmd(
 
     run = Run(rb, options, ui, open_store if record else None, Notifiers.load(project_root()))
     ctx.exit(run.execute())
+
+
+def _in_cluster(
+    rb: Any,
+    lang: str,
+    given: dict[str, str],
+    args: tuple[str, ...],
+    alert_payload: str | None,
+    as_json: bool,
+    run_id: str | None,
+    job_options: tuple[str | None, str | None, str | None],
+    passed: list[str],
+) -> int:
+    """``--in-cluster-job``: parameters are resolved here (asked for when missing, as in
+    a local run), the Job gets them as --param; it records the run, not this side."""
+    import uuid
+
+    from runner.execute import params as params_mod
+    from runner.execute.engine import validate
+    from runner.execute.ui import UI
+    from runner.kube import default_namespace
+    from runner.kube.job import DEFAULT_IMAGE, JobOptions, run_in_cluster
+
+    validate(rb)
+    ui = UI(lang, json_mode=as_json, interactive=sys.stdin.isatty())
+    prompt = ui.ask_param if ui.interactive else None
+    values = params_mod.resolve(rb, dict(given), list(args), prompt=prompt)
+    namespace, image, account = job_options
+    options = JobOptions(
+        namespace=namespace or default_namespace(),
+        image=image or DEFAULT_IMAGE,
+        service_account=account,
+    )
+    return run_in_cluster(
+        rb,
+        options,
+        run_id=run_id or str(uuid.uuid4()),
+        params=values,
+        alert_payload=alert_payload,
+        json_events=as_json,
+        extra_args=tuple(passed),
+    )
+
+
+def _no_confirm_steps(rb: Any, only: tuple[str, ...], start: str | None) -> None:
+    """A Job has no terminal: a step that must be confirmed would stop it (exit 2) after it
+    started, so refuse before creating anything."""
+    from runner.execute.engine import PrerequisiteError
+
+    ids = [step.id for step in rb.steps]
+    first = ids.index(start) if start in ids else 0
+    for step in rb.steps[first:]:
+        if (not only or step.id in only) and step.runs and step.confirm:
+            raise PrerequisiteError(
+                "job-needs-confirmation", path=rb.path, line=step.line, id=step.id
+            )

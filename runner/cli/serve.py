@@ -35,6 +35,26 @@ from runner.errors import UsageError
 )
 @click.option("--window", default="10m", show_default=True, metavar="DURATION")
 @click.option("--max-body", default=1024 * 1024, show_default=True, help="Bytes.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "kubernetes"]),
+    default="local",
+    show_default=True,
+    help="Where automatic runs run: here, or as Kubernetes Jobs (see `runner exec "
+    "--in-cluster-job`).",
+)
+@click.option(
+    "--job-namespace",
+    metavar="NS",
+    help="With --executor kubernetes: the Jobs' namespace (default: the context's, or "
+    "the receiver pod's own).",
+)
+@click.option(
+    "--job-image",
+    envvar="RUNNER_JOB_IMAGE",
+    metavar="IMAGE",
+    help="With --executor kubernetes: the runner image (env RUNNER_JOB_IMAGE).",
+)
 def serve_cmd(
     *,
     host: str,
@@ -47,6 +67,9 @@ def serve_cmd(
     max_runs: int,
     window: str,
     max_body: int,
+    executor: str,
+    job_namespace: str | None,
+    job_image: str | None,
 ) -> None:
     """Alertmanager webhook receiver: POST /alertmanager, GET /metrics, GET /healthz.
 
@@ -80,11 +103,19 @@ def serve_cmd(
         policy=Policy(max_runs=max_runs, window_s=window_s),
     )
     server = Receiver((host, port), db, config, runbooks)
-    pool = Workers(db, store_url, root, workers)
+    job_args: list[str] = []
+    if executor == "kubernetes":
+        job_args = ["--in-cluster-job"]
+        job_args += ["--namespace", job_namespace] if job_namespace else []
+        job_args += ["--image", job_image] if job_image else []
+    elif job_namespace or job_image:
+        raise click.UsageError("--job-namespace and --job-image go with --executor kubernetes")
+    pool = Workers(db, store_url, root, workers, job_args)
     pool.start()
     click.echo(
         f"runner serve: http://{host}:{server.server_address[1]}/alertmanager "
-        f"({sum(len(v) for v in runbooks.values())} alert route(s), {workers} worker(s))",
+        f"({sum(len(v) for v in runbooks.values())} alert route(s), {workers} worker(s), "
+        f"executor {executor})",
         err=True,
     )
     try:

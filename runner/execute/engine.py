@@ -247,10 +247,10 @@ class Run:
         if options.dry_run:
             ui.print(f"\n[bold]{t('plan', self.lang)}[/bold]")
             for step in selected:
-                ui.step_header(step, len(steps), fill(step.source))
+                ui.step_header(step, len(steps), shown_source(step, fill))
                 if step.condition is not None:
                     ui.note(f"  when: {step.condition.text}")
-            return self._finish("succeeded", ExitStatus.OK)
+            return self._finish(*self._simulate(selected, values))
 
         env = {**os.environ, **values, "RUNNER_RUN_ID": self.run_id, "RUNNER_RUNBOOK": runbook.id}
         session = Session(env=env, cwd=os.getcwd(), args=list(options.args))
@@ -351,10 +351,7 @@ class Run:
             if step.id not in wanted:
                 i += 1
                 continue
-            source = fill(step.source) if step.lang != "python" else step.source
-            if step.lang == "yaml":
-                source = "\n".join(fill(c) for c in step.commands)
-            ui.step_header(step, len(steps), source)
+            ui.step_header(step, len(steps), shown_source(step, fill))
             if not step.runs:
                 ui.note(t("not_runnable", self.lang))
                 self._skipped(step)
@@ -406,6 +403,77 @@ class Run:
                 i = position[choice]  # a jump to another step
                 break
         return "succeeded", ExitStatus.OK
+
+    def _simulate(self, selected: list[Step], values: dict[str, str]) -> tuple[str, int]:
+        """--dry-run of the Kubernetes steps: reads run, writes go with dryRun=All; every
+        step that cannot be simulated is named, with the reason."""
+        from rich.markup import escape
+
+        from runner.kube.spec import SIMULATION
+        from runner.languages.kube import Kube
+        from runner.parse.kube_step import spec_of
+
+        if not any(s.lang == "kube" for s in selected):
+            return "succeeded", ExitStatus.OK
+        ui, lang = self.ui, self.lang
+        ui.print(f"\n[bold]{t('simulation', lang)}[/bold]")
+        env = {**os.environ, **values, "RUNNER_DRY_RUN": "1", "RUNNER_RUN_ID": self.run_id}
+        session = Session(env=env, cwd=os.getcwd(), args=list(self.options.args))
+        not_simulated: list[tuple[Step, str]] = []
+        failed = 0
+        try:
+            for step in selected:
+                spec = spec_of(step.source) if step.lang == "kube" else None
+                if spec is None or not step.runs:
+                    why = t("not_runnable", lang) if not step.runs else ""
+                    not_simulated.append(
+                        (step, why or t("not_simulated_shell", lang, lang=step.lang))
+                    )
+                    continue
+                if SIMULATION[spec.action] == "no":
+                    not_simulated.append((step, t(f"not_simulated_{spec.action}", lang)))
+                    continue
+                key = "simulate_read" if SIMULATION[spec.action] == "read" else "simulate_write"
+                ui.print(f"\n[bold]{t(key, lang, id=step.id)}[/bold]")
+                inv = Kube().invocation(step, session, lambda code: code)
+                result = run_process(
+                    inv.argv,
+                    env=inv.env,
+                    cwd=inv.cwd,
+                    timeout_s=step.timeout_s or self.options.default_timeout_s,
+                    sink=ui.sink,
+                    grace_s=self.options.grace_s,
+                )
+                code = result.exit_code if result.exit_code is not None else -1
+                ui.emit(
+                    {
+                        "event": "step_simulated",
+                        "run_id": self.run_id,
+                        "id": step.id,
+                        "action": spec.action,
+                        "exit_code": code,
+                    }
+                )
+                if result.interrupted:
+                    return "interrupted", ExitStatus.INTERRUPTED
+                if code != 0:
+                    failed += 1
+                    ui.warn(t("simulate_failed", lang, id=step.id, code=code))
+        finally:
+            session.close()
+        if not_simulated:
+            ui.print(f"\n[bold]{t('not_simulated', lang)}[/bold]")
+            for step, why in not_simulated:
+                ui.print(escape(f"  #{step.id}: {why}"))
+                ui.emit(
+                    {
+                        "event": "step_not_simulated",
+                        "run_id": self.run_id,
+                        "id": step.id,
+                        "why": why,
+                    }
+                )
+        return ("failed", ExitStatus.FAILED) if failed else ("succeeded", ExitStatus.OK)
 
     def _after_failure(self, step: Step, result: ProcessResult) -> str:
         policy = step.on_failure
@@ -546,6 +614,18 @@ class Run:
         )
         if status == "skipped":
             self.ui.step_done("skipped", None, 0.0)
+
+
+def shown_source(step: Step, fill: Callable[[str], str]) -> str:
+    """What the responder sees of a step before it runs (placeholders filled in shell)."""
+    if step.lang == "yaml":
+        return "\n".join(fill(c) for c in step.commands)
+    if step.lang == "kube":
+        from runner.parse.kube_step import kubectl_of
+
+        kubectl = kubectl_of(step.source)
+        return f"{step.source}\n# ≈ {kubectl}" if kubectl else step.source
+    return step.source if step.lang == "python" else fill(step.source)
 
 
 def _user() -> str:

@@ -74,7 +74,7 @@ class UI:
                 f"\n[bold cyan]{step.index}/{total}[/bold cyan] [bold]{escape(step.title)}[/bold]"
                 f"  [dim]#{escape(step.id)} · {step.lang}[/dim]{badges}"
             )
-            lexer = "python" if step.lang == "python" else "bash"
+            lexer = {"python": "python", "kube": "yaml"}.get(step.lang, "bash")
             width = max((len(line) for line in source.split("\n")), default=0) + 1
             self.console.print(
                 Syntax(

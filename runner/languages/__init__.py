@@ -109,7 +109,14 @@ def registry() -> dict[str, Language]:
     """Canonical language name -> implementation. Adding a language: one module, one line."""
     from runner.languages.bash import Bash
     from runner.languages.console import Console
+    from runner.languages.kube import Kube
     from runner.languages.python import Python
     from runner.languages.yaml_steps import YamlSteps
 
-    return {"bash": Bash(), "console": Console(), "python": Python(), "yaml": YamlSteps()}
+    return {
+        "bash": Bash(),
+        "console": Console(),
+        "python": Python(),
+        "yaml": YamlSteps(),
+        "kube": Kube(),
+    }

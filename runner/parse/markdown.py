@@ -14,9 +14,10 @@ from functools import cache
 from markdown_it import MarkdownIt
 
 from runner.i18n import did_you_mean
+from runner.kube import spec as kube_spec
 from runner.languages import EXECUTABLE, KNOWN_DATA, canonical
 from runner.model import Problem, Section, SectionKind, Severity, frozen_map
-from runner.parse import console, frontmatter, yaml_runbook
+from runner.parse import console, frontmatter, kube_step, yaml_runbook
 from runner.parse.attrs import KNOWN_ATTRS, canonical_form, parse_info, unknown_keys
 from runner.parse.sections import section_kind
 from runner.parse.slug import plain_heading
@@ -122,6 +123,10 @@ def _fence(
 ) -> None:
     info = parse_info(info_string)
     lang = canonical(info.lang)
+    if info.lang in {"yaml", "yml"} and (info.attrs.pop("kube", False) or "kube" in info.classes):
+        lang = "kube"
+        if info.attrs.get("class") == "kube":
+            del info.attrs["class"]
     if lang is None:
         if (
             info.lang in {"yaml", "yml"}
@@ -198,6 +203,11 @@ def _fence(
         source = content[:-1] if content.endswith("\n") else content
         source_lines = tuple(range(first_source_line, first_source_line + source.count("\n") + 1))
         commands = ()
+    if lang == "kube":
+        spec, problems = kube_step.read_fence(content, path, line)
+        doc.problems.extend(problems)
+        if spec is not None and spec.action in kube_spec.DESTRUCTIVE:
+            info.attrs["destructive"] = True
     doc.drafts.append(
         StepDraft(
             lang=lang,

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runner.i18n import did_you_mean
+from runner.kube import spec as kube_spec
 from runner.model import Condition, Problem, Severity, frozen_map
-from runner.parse import yamlnodes
+from runner.parse import kube_step, yamlnodes
 from runner.parse.steps import StepDraft
 
 STEP_KEYS = frozenset(
@@ -45,6 +46,7 @@ STEP_KEYS = frozenset(
         "description",
         "notes",
         "expect",
+        "kube",
     }
 )
 
@@ -137,6 +139,9 @@ def _step(
         )
         title = f"Step {index + 1}"
 
+    attrs: dict[str, str | bool] = {}
+    if "kube" in entry:
+        return _kube_step(entry, index, lines, path, doc, title, line, attrs)
     raw = entry.get("commands", entry.get("command"))
     key = "commands" if "commands" in entry else "command"
     commands: list[str] = []
@@ -172,20 +177,7 @@ def _step(
         )
     if not commands:
         _problem(doc, "yaml-step-commands", Severity.ERROR, path, line, name=title)
-
-    attrs: dict[str, str | bool] = {}
-    if "id" in entry and entry["id"] is not None:
-        attrs["id"] = str(entry["id"])
-    for flag in ("confirm", "destructive", "interactive", "run"):
-        if flag in entry:
-            attrs[flag] = bool(entry[flag])
-    for text_key in ("timeout", "next", "when"):
-        if entry.get(text_key) is not None:
-            attrs[text_key] = str(entry[text_key])
-    failure = entry.get("on-failure", entry.get("on_failure"))
-    if failure is not None:
-        attrs["on-failure"] = str(failure)
-
+    _step_attrs(entry, attrs)
     condition = _condition(
         entry.get("condition"), lines.get("steps", index, "condition"), path, doc
     )
@@ -200,6 +192,63 @@ def _step(
         commands=tuple(commands),
         condition=condition,
     )
+
+
+def _kube_step(
+    entry: dict[str, Any],
+    index: int,
+    lines: yamlnodes.Lines,
+    path: str,
+    doc: YamlDoc,
+    title: str,
+    line: int,
+    attrs: dict[str, str | bool],
+) -> StepDraft | None:
+    """A step with ``kube:`` (a structured Kubernetes action) instead of commands."""
+    if "commands" in entry or "command" in entry:
+        _problem(
+            doc,
+            "kube-step",
+            Severity.ERROR,
+            path,
+            lines.get("steps", index, "kube"),
+            reason=f"{title}: a step has commands or kube, not both",
+        )
+    spec, problems = kube_step.read(
+        entry["kube"], lines, ("steps", index, "kube"), path, lines.get("steps", index, "kube")
+    )
+    doc.problems.extend(problems)
+    _step_attrs(entry, attrs)
+    if spec is not None and spec.action in kube_spec.DESTRUCTIVE:
+        attrs["destructive"] = True
+    source = kube_step.source_of(spec) if spec is not None else ""
+    first = lines.get("steps", index, "kube")
+    return StepDraft(
+        lang="kube",
+        source=source,
+        line=line,
+        end_line=_end_line(lines, index, line),
+        source_lines=tuple(range(first, first + source.count("\n") + 1)),
+        attrs=attrs,
+        title=title,
+        condition=_condition(
+            entry.get("condition"), lines.get("steps", index, "condition"), path, doc
+        ),
+    )
+
+
+def _step_attrs(entry: dict[str, Any], attrs: dict[str, str | bool]) -> None:
+    if "id" in entry and entry["id"] is not None:
+        attrs["id"] = str(entry["id"])
+    for flag in ("confirm", "destructive", "interactive", "run"):
+        if flag in entry:
+            attrs[flag] = bool(entry[flag])
+    for text_key in ("timeout", "next", "when"):
+        if entry.get(text_key) is not None:
+            attrs[text_key] = str(entry[text_key])
+    failure = entry.get("on-failure", entry.get("on_failure"))
+    if failure is not None:
+        attrs["on-failure"] = str(failure)
 
 
 def _condition(value: Any, line: int, path: str, doc: YamlDoc) -> Condition | None:

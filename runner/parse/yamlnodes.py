@@ -27,6 +27,9 @@ class Lines:
 
     by_path: dict[Path, int] = field(default_factory=dict)
     first: int = 1
+    # plain scalars written with a leading "+" (YAML reads `+2` as the int 2; a relative
+    # `replicas: +2` must not become an absolute 2)
+    plus: set[Path] = field(default_factory=set)
 
     def get(self, *path: Hashable) -> int:
         """Line of the deepest known prefix of path (so a bad value still gets a line)."""
@@ -58,6 +61,8 @@ def _walk(node: yaml.Node, path: Path, lines: Lines, offset: int) -> None:
             block = isinstance(item, yaml.ScalarNode) and item.style in ("|", ">")
             lines.by_path[(*path, index)] = item.start_mark.line + 1 + offset + block
             _walk(item, (*path, index), lines, offset)
+    elif isinstance(node, yaml.ScalarNode) and not node.style and node.value.startswith("+"):
+        lines.plus.add(path)
 
 
 def load(text: str, *, offset: int = 0) -> tuple[Any, Lines]:

@@ -158,7 +158,17 @@ class Handler(BaseHTTPRequestHandler):
 class Workers:
     """A bounded pool running queued jobs through ``runner exec``, one run per runbook."""
 
-    def __init__(self, store: SqlStore, store_url: str, root: Path, count: int) -> None:
+    def __init__(
+        self,
+        store: SqlStore,
+        store_url: str,
+        root: Path,
+        count: int,
+        job_args: list[str] | None = None,
+    ) -> None:
+        """``job_args``: added to each ``runner exec`` (``--in-cluster-job ...`` for the
+        kubernetes executor: the run happens in a Job, recorded there under the job id)."""
+        self.job_args = job_args or []
         self.store = store
         self.store_url = store_url
         self.root = root
@@ -198,6 +208,7 @@ class Workers:
                         self.store_url,
                         "--run-id",
                         job["id"],
+                        *self.job_args,
                     ],
                     input=job["payload"],
                     text=True,

@@ -9,7 +9,14 @@ from typing import Any
 
 from runner.i18n import label
 from runner.model import Runbook
-from runner.site.page import Usage, decision_graph, freshness, header_card, step_header
+from runner.site.page import (
+    Usage,
+    decision_graph,
+    freshness,
+    header_card,
+    step_block,
+    step_header,
+)
 from runner.telemetry.stats import Report, RunbookStats
 
 ALERTS_DIR = "alerts"
@@ -45,7 +52,7 @@ def render_yaml_page(runbook: Runbook, *, today: dt.date, usage: Usage | None) -
             step_header(runbook, step, len(runbook.steps)),
             "",
         ]
-        out += ["```bash", *step.commands, "```", ""]
+        out += [*step_block(step), ""]
     if runbook.escalation:
         out += [
             f"## {label('escalation', lang)}",

@@ -153,12 +153,25 @@ def step_header(runbook: Runbook, step: Step, total: int) -> str:
             f"<code>{html.escape(step.condition.text)}</code></span>"
         )
     command = html.escape(run_command(runbook, step))
-    title = f" **{_md_escape(step.title)}**" if step.lang == "yaml" else ""
+    from_yaml = step.lang in {"yaml", "kube"} and not step.info  # a YAML runbook's step
+    title = f" **{_md_escape(step.title)}**" if from_yaml else ""
     text = (
         f'<span class="rb-step-no">{step.index}/{total}</span>{title} `#{step.id}` '
         f'<code class="rb-run">{command}</code> {" ".join(badges)}'
     ).rstrip()
     return f'{text}\n{{: .rb-step #step-{_attr_id(step.id)} data-step="{step.id}" }}'
+
+
+def step_block(step: Step) -> list[str]:
+    """The code of a YAML runbook's step as Markdown: its commands, or its Kubernetes
+    action with the nearest kubectl command."""
+    if step.lang != "kube":
+        return ["```bash", *step.commands, "```"]
+    from runner.parse.kube_step import kubectl_of
+
+    kubectl = kubectl_of(step.source)
+    tail = ["", f"≈ `{kubectl}`"] if kubectl else []
+    return ["```yaml", step.source, "```", *tail]
 
 
 def _attr_id(step_id: str) -> str:
@@ -180,7 +193,7 @@ def render_markdown_page(
     embedded: dict[int, list[Step]] = {}
     fences = _fence_lines(lines)
     for step in runbook.steps:
-        if step.lang == "yaml" and step.line not in fences:
+        if step.lang in {"yaml", "kube"} and step.line not in fences:
             owner = max((f for f in fences if f < step.line), default=None)
             if owner is not None:
                 embedded.setdefault(owner, []).append(step)
@@ -206,7 +219,7 @@ def render_markdown_page(
         out.append(line)
         for start in (f for f, end in fences.items() if end == number and f in embedded):
             for step in embedded[start]:
-                out += ["", step_header(runbook, step, total), "", "```bash", *step.commands, "```"]
+                out += ["", step_header(runbook, step, total), "", *step_block(step)]
             out.append("")
         if not card_done and line.startswith("# ") and number not in inside:
             out += ["", header_card(runbook, today=today, usage=usage, alerts_url=alerts_url)]

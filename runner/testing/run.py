@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ def run_case(runbook: Runbook, case: dict[str, Any], store: str | None) -> CaseR
     started = time.monotonic()
     result = CaseResult(runbook.id, runbook.path, str(case["name"]), passed=True)
     source = Path(runbook.path).resolve()
-    with tempfile.TemporaryDirectory(prefix="runner-test-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="runner-test-") as tmp, ExitStack() as cleanup:
         work = Path(tmp)
         stubs = work / ".stubs"
         stubs.mkdir()
@@ -99,7 +100,11 @@ def run_case(runbook: Runbook, case: dict[str, Any], store: str | None) -> CaseR
             "LANG": "C.UTF-8",
             "NO_COLOR": "1",
             "TMPDIR": str(work),
+            "RUNNER_KUBE_POLL": "0.05",
         }
+        cluster = _cluster(runbook, case, work, env)
+        if cluster is not None:
+            cleanup.callback(cluster.close)
         argv = [
             sys.executable,
             "-m",
@@ -144,9 +149,53 @@ def run_case(runbook: Runbook, case: dict[str, Any], store: str | None) -> CaseR
         result.run_id = last["run_id"] if last else None
         logged = [json.loads(line) for line in calls.read_text().splitlines() if line]
         _compare(case.get("expect") or {}, last, finished, done, logged, result)
+        if cluster is not None:
+            _compare_cluster(case.get("expect") or {}, cluster, result)
     result.duration_s = time.monotonic() - started
     result.passed = not result.failures
     return result
+
+
+def _cluster(runbook: Runbook, case: dict[str, Any], work: Path, env: dict[str, str]) -> Any:
+    """A case's ``cluster:``: a fake Kubernetes API server (runner.testing.fake_kube)
+    holding those objects, with a kubeconfig for it in the case's environment."""
+    spec = case.get("cluster")
+    if spec is None:
+        return None
+    from runner.testing.fake_kube import FakeApi
+
+    fake = FakeApi()
+    try:
+        if not isinstance(spec, dict):
+            raise ValueError("cluster must be a mapping (deployments, pods, hpas, ...)")
+        namespace = fake.seed(spec)
+    except ValueError as exc:
+        fake.close()
+        raise UsageError(
+            "bad-test-case", path=runbook.path, reason=f"{case['name']}: {exc}"
+        ) from None
+    env["KUBECONFIG"] = str(fake.kubeconfig(work / ".kubeconfig", namespace=namespace))
+    return fake
+
+
+def _compare_cluster(expect: dict[str, Any], cluster: Any, result: CaseResult) -> None:
+    """``expect.cluster``: ``deployments/prod/api: {replicas: 5}``, ``pods/prod/x: absent``;
+    and the runbook asked the API only what it knows (a fake that did not know a request
+    is a failure, not a pass)."""
+    for ref, wanted in (expect.get("cluster") or {}).items():
+        have = cluster.summary(str(ref))
+        if wanted == "absent":
+            if have is not None:
+                result.failures.append(f"{ref} still exists")
+            continue
+        if have is None:
+            result.failures.append(f"{ref} does not exist")
+            continue
+        for key, value in (wanted or {}).items():
+            if have.get(key) != value:
+                result.failures.append(f"{ref}: {key} is {have.get(key)!r}, expected {value!r}")
+    for request in cluster.unknown:
+        result.failures.append(f"the fake API server does not know: {request}")
 
 
 def _compare(

@@ -110,3 +110,31 @@ def test_exec_checks_first_and_no_check_skips(api: FakeApi, runbook: Path, tmp_p
     assert "prerequisites not met: can patch deployments/scale in prod" in blocked.stderr
     forced = run_cli("exec", str(runbook), "--yes", "--no-record", "--no-check", env=env)
     assert forced.returncode == 0 and out.read_text() == "scaled\n"
+
+
+def test_kube_steps_access_is_checked_without_declaring_it(api: FakeApi, tmp_path: Path) -> None:
+    page = tmp_path / "steps.md"
+    page.write_text(
+        "---\nparams:\n  ENV: {default: prod}\n---\n# Scale\n\n"
+        "```yaml {kube}\naction: get\nresource: pods\nnamespace: $ENV\n```\n\n"
+        "```yaml {kube}\naction: scale\ndeployment: api\nreplicas: +1\n```\n\n"
+        "```yaml {kube}\naction: drain\nnode: node-1\n```\n",
+        encoding="utf-8",
+    )
+    kubeconfig = api.kubeconfig(tmp_path / "kc", namespace="web")
+    api.allowed.add(("list", "", "pods", "", "prod"))
+    code, data = check(page, kubeconfig)
+    assert code == 5
+    assert [(c["what"], c["ok"]) for c in data["checks"]] == [
+        ("can list pods in prod", True),
+        ("can get deployments/scale in web", False),  # the context's namespace
+        ("can patch deployments/scale in web", False),
+        ("can patch nodes", False),
+        ("can list pods", False),  # a drain looks on every namespace
+        ("can create pods/eviction", False),
+    ]
+    blocked = run_cli(
+        "exec", str(page), "--yes", "--no-record", env={"KUBECONFIG": str(kubeconfig)}
+    )
+    assert blocked.returncode == 5 and "can patch deployments/scale in web" in blocked.stderr
+    assert not [r for r in api.requests if "selfsubjectaccessreviews" not in r[1]]

@@ -134,7 +134,7 @@ def test_copy_button_copies_the_run_command(page: Any) -> None:
 def test_catalogue_filters(page: Any) -> None:
     page.goto("/catalogue/")
     rows = page.locator(".rb-catalogue tbody tr")
-    assert rows.count() == 5
+    assert rows.count() == 6
     page.fill(".rb-filter", "rabbitmq")
     visible = [r for r in rows.all() if r.is_visible()]
     assert [r.inner_text().split("\t")[0] for r in visible] == ["Meldingskøen hoper seg opp"]

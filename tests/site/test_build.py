@@ -67,6 +67,7 @@ PAGES = {
     "docs/kø-opphopning.md": "kø-opphopning/index.html",
     "docs/health-check.md": "health-check/index.html",
     "docs/local-health.md": "local-health/index.html",
+    "docs/api-scale-out.md": "api-scale-out/index.html",
     "runbooks/high-cpu.yml": "runbooks/high-cpu/index.html",
 }
 
@@ -87,6 +88,31 @@ def test_fences_render_without_our_attributes(site: Path) -> None:
     page = (site / "db-debug/index.html").read_text(encoding="utf-8")
     assert "timeout=60s" not in page and "{#check-pool" not in page
     assert '<span class="nb">exec</span>' in page  # highlighted as bash
+
+
+def test_kube_steps_render_as_yaml_without_our_marker(site: Path) -> None:
+    page = (site / "api-scale-out/index.html").read_text(encoding="utf-8")
+    assert "{kube" not in page and "kube #" not in page
+    assert "runner exec docs/api-scale-out.md --step scale-out" in page
+    assert '<span class="nt">action</span>' in page  # highlighted as YAML
+
+
+def test_yaml_runbook_kube_steps_on_the_page(tmp_path: Path) -> None:
+    (tmp_path / "runbooks").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/index.md").write_text("# Home\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\nplugins: [runbooks]\n", encoding="utf-8")
+    (tmp_path / "runbooks/scale.yml").write_text(
+        "name: Scale out\nsteps:\n  - name: Two more\n"
+        "    kube: {action: scale, deployment: api, replicas: +2}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "rendered"
+    result = run_cli("site", "generate", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = (out / "runbooks/scale.md").read_text(encoding="utf-8")
+    assert "```yaml\naction: scale\ndeployment: api\nreplicas: '+2'\n```" in page
+    assert "≈ `kubectl scale deployment/api --replicas=<current + 2>`" in page
 
 
 def test_header_card_and_usage(site: Path) -> None:

@@ -124,3 +124,79 @@ def test_a_case_that_hangs_is_a_failure_not_a_crash(tmp_path: Path) -> None:
     assert result.returncode == 1 and "Traceback" not in result.stderr
     (case,) = json.loads(result.stdout)["cases"]
     assert case["failures"] == ["the case did not finish within 2s"]
+
+
+KUBE_RUNBOOK = """---
+title: Drain a bad node
+params:
+  NODE: {default: node-1}
+---
+# Drain a bad node
+
+## Is the database up?
+
+```yaml {kube #db}
+action: exec
+pod: db-0
+namespace: data
+command: [pg_isready, -h, localhost]
+```
+
+## Drain
+
+```yaml {kube #drain}
+action: drain
+node: $NODE
+```
+"""
+
+KUBE_CASES = """- name: the database answers
+  steps: [db]
+  cluster:
+    pods: [{name: db-0, namespace: data, owner: StatefulSet}]
+    exec: [{pod: db-0, command: "pg_isready *", output: "localhost:5432 - accepting connections"}]
+  expect:
+    output: ["accepting connections"]
+- name: an exec the case did not foresee fails, and says what was run
+  steps: [db]
+  cluster:
+    pods: [{name: db-0, namespace: data}]
+    exec: [{pod: db-0, command: "psql *", output: "1"}]
+  expect:
+    outcome: failed
+    output: ["no exec answer in the test case for db-0: pg_isready -h localhost"]
+- name: a wrong expectation about the cluster fails the case
+  steps: [db]
+  cluster:
+    pods: [{name: db-0, namespace: data}]
+    exec: [{command: "*"}]
+  expect:
+    cluster:
+      pods/data/db-0: absent
+      nodes/node-1: {unschedulable: true}
+"""
+
+
+def test_cases_with_a_fake_cluster(tmp_path: Path) -> None:
+    page = tmp_path / "drain.md"
+    page.write_text(KUBE_RUNBOOK, encoding="utf-8")
+    (tmp_path / "drain.tests.yml").write_text(KUBE_CASES, encoding="utf-8")
+    result = run_cli("test", str(page))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("✔ drain: the database answers")
+    assert lines[1].startswith("✔ drain: an exec the case did not foresee fails")
+    assert lines[2].startswith("✘ drain: a wrong expectation about the cluster fails the case")
+    assert "    pods/data/db-0 still exists" in lines
+    assert "    nodes/node-1 does not exist" in lines
+
+
+def test_a_bad_cluster_is_a_usage_error_naming_the_case(tmp_path: Path) -> None:
+    page = tmp_path / "drain.md"
+    page.write_text(KUBE_RUNBOOK, encoding="utf-8")
+    (tmp_path / "drain.tests.yml").write_text(
+        "- name: typo\n  cluster: {deploymnets: []}\n", encoding="utf-8"
+    )
+    result = run_cli("test", str(page))
+    assert result.returncode == 2
+    assert f"{page}: invalid test case: typo: cluster has no deploymnets" in result.stderr

@@ -1,13 +1,19 @@
 """Kubernetes, through the official client (imported only when a runbook needs it).
 
-``runner check`` asks the API server what the runbook needs: the current context, and for
-each ``requires.access`` entry a SelfSubjectAccessReview (``can-i``). Errors a responder
-can act on come back as one line, never a stack trace.
+This module: the connection (kubeconfig, or the pod's service account in a cluster),
+``runner check``'s questions (the current context; a SelfSubjectAccessReview, ``can-i``,
+for each access the runbook needs) and ``explain``, which turns any client failure into
+one line a responder can act on. ``spec`` checks what a Kubernetes step says (no client
+import), ``step`` runs one in its own process with ``actions``, and ``job`` runs a whole
+runbook as a Kubernetes Job.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from runner.model import AccessRequirement
@@ -40,6 +46,8 @@ ALIASES = {
     "po": "pods",
     "hpa": "horizontalpodautoscalers",
     "sts": "statefulsets",
+    "statefulset": "statefulsets",
+    "daemonset": "daemonsets",
     "ds": "daemonsets",
     "svc": "services",
     "cm": "configmaps",
@@ -51,6 +59,9 @@ ALIASES = {
     "ing": "ingresses",
     "rs": "replicasets",
 }
+
+
+SERVICE_ACCOUNT_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
 
 
 class KubeError(Exception):
@@ -65,33 +76,77 @@ class Access:
     reason: str
 
 
-def _explain(exc: Exception) -> str:
+def _status_message(exc: Any) -> str:
+    """The message of the ``Status`` object the API server answered with, if any."""
+    try:
+        body = json.loads(exc.body or "")
+    except (TypeError, ValueError):
+        return ""
+    return str(body.get("message", "")) if isinstance(body, dict) else ""
+
+
+def explain(exc: Exception) -> str:
+    """One line a responder can act on, for any failure of the client."""
     from kubernetes.client.exceptions import ApiException
 
+    if isinstance(exc, KubeError):
+        return str(exc)
     if isinstance(exc, ApiException):
+        message = _status_message(exc)
         if exc.status == 401:
             return "the cluster rejected the credentials (expired or invalid): log in again"
         if exc.status == 403:
-            return "forbidden: your account may not do this"
+            return f"forbidden: {message or 'your account may not do this'}"
         if exc.status == 404:
-            return "not found on the API server"
-        return f"the API server answered {exc.status} {exc.reason}"
-    text = str(exc)
-    if "Connection refused" in text or "Max retries" in text or "timed out" in text:
-        return "the API server cannot be reached (VPN? cluster down?)"
-    return text.splitlines()[0] if text else type(exc).__name__
+            return f"not found: {message or 'no such object on the API server'}"
+        if exc.status == 0:  # the client's own failures (e.g. the exec websocket)
+            return _unreachable(str(exc.reason)) or f"the request failed: {exc.reason}"
+        detail = message or exc.reason
+        return f"the API server answered {exc.status}: {detail}"
+    return _unreachable(str(exc)) or (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
+def _unreachable(text: str) -> str | None:
+    markers = ("Connection refused", "Max retries", "timed out", "Name or service not known")
+    if any(m in text for m in markers):
+        return "the API server cannot be reached (VPN? cluster down? wrong context?)"
+    return None
 
 
 def _client(context: str | None = None) -> Any:
+    """(client module, ApiClient): the kubeconfig's context, or the in-cluster service
+    account when running inside a pod without a kubeconfig."""
     from kubernetes import client, config
     from kubernetes.config.config_exception import ConfigException
 
     try:
         api = config.new_client_from_config(context=context)
     except (ConfigException, OSError, TypeError) as exc:
-        raise KubeError(f"no usable kubeconfig: {exc}") from None
+        if not os.environ.get("KUBERNETES_SERVICE_HOST"):
+            raise KubeError(f"no usable kubeconfig: {exc}") from None
+        try:
+            config.load_incluster_config()
+        except ConfigException as inner:
+            raise KubeError(f"no usable kubeconfig or service account: {inner}") from None
+        api = client.ApiClient()
     api.configuration.retries = 0
     return client, api
+
+
+def default_namespace() -> str:
+    """The namespace of the current context, the pod's own namespace in a cluster, else
+    ``default`` (as kubectl chooses)."""
+    from kubernetes import config
+    from kubernetes.config.config_exception import ConfigException
+
+    try:
+        _, active = config.list_kube_config_contexts()
+        return str(active.get("context", {}).get("namespace") or "default")
+    except (ConfigException, OSError, TypeError):
+        try:
+            return Path(SERVICE_ACCOUNT_NAMESPACE).read_text(encoding="utf-8").strip()
+        except OSError:
+            return "default"
 
 
 def current_context() -> str:
@@ -128,7 +183,7 @@ def can_i(requirements: list[tuple[AccessRequirement, str | None]]) -> list[Acce
         try:
             review = authz.create_self_subject_access_review(body, _request_timeout=10)
         except Exception as exc:  # every client failure becomes one explained line
-            raise KubeError(_explain(exc)) from None
+            raise KubeError(explain(exc)) from None
         status = review.status
         results.append(
             Access(
