@@ -48,7 +48,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     n = args.steps
-    api = FakeApi()
+    api = FakeApi({("list", "", "pods", "", "prod")})  # exec checks the access first
     for i in range(20):
         api.add_pod("prod", f"api-{i}", labels={"app": "api"})
     with tempfile.TemporaryDirectory(prefix="runner-bench-") as tmp:
