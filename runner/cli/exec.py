@@ -216,7 +216,7 @@ def _in_cluster(
     from runner.execute.engine import validate
     from runner.execute.ui import UI
     from runner.kube import default_namespace
-    from runner.kube.job import DEFAULT_IMAGE, JobOptions, run_in_cluster
+    from runner.kube.job import DEFAULT_IMAGE, JobOptions, RunRequest, run_in_cluster
 
     validate(rb)
     ui = UI(lang, json_mode=as_json, interactive=sys.stdin.isatty())
@@ -228,15 +228,14 @@ def _in_cluster(
         image=image or DEFAULT_IMAGE,
         service_account=account,
     )
-    return run_in_cluster(
-        rb,
-        options,
+    request = RunRequest(
         run_id=run_id or str(uuid.uuid4()),
         params=values,
         alert_payload=alert_payload,
         json_events=as_json,
         extra_args=tuple(passed),
     )
+    return run_in_cluster(rb, options, request)
 
 
 def _no_confirm_steps(rb: Any, only: tuple[str, ...], start: str | None) -> None:

@@ -67,7 +67,7 @@ def job_cmd(
     from runner.discover import resolve
     from runner.execute.params import parse_assignments
     from runner.execute.params import resolve as resolve_params
-    from runner.kube.job import DEFAULT_IMAGE, JobOptions, job_manifests
+    from runner.kube.job import DEFAULT_IMAGE, JobOptions, RunRequest, job_manifests
 
     rb = resolve(runbook)
     values = resolve_params(rb, parse_assignments(params), [], prompt=None)
@@ -75,7 +75,7 @@ def job_cmd(
         namespace=namespace, image=image or DEFAULT_IMAGE, service_account=service_account
     )
     with _one_line():
-        job, config_map = job_manifests(rb, options, run_id=str(uuid.uuid4()), params=values)
+        job, config_map = job_manifests(rb, options, RunRequest(str(uuid.uuid4()), values))
     _print([job, config_map])
 
 

@@ -56,6 +56,17 @@ class JobOptions:
     deadline_s: int = 3600
 
 
+@dataclass(frozen=True, slots=True)
+class RunRequest:
+    """One run to do in a Job: its id, parameter values and what to pass on."""
+
+    run_id: str
+    params: Mapping[str, str]
+    alert_payload: str | None = None  # Alertmanager's JSON, for alert runs
+    json_events: bool = False
+    extra_args: tuple[str, ...] = ()  # --dry-run, --step ..., passed to the runner
+
+
 def dns_label(text: str, limit: int = 63) -> str:
     """``text`` as a Kubernetes name: lower-case, [a-z0-9-], at most ``limit`` long."""
     label = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "runbook"
@@ -82,16 +93,10 @@ def _labels(runbook: Runbook, run_id: str | None = None) -> dict[str, str]:
 
 
 def job_manifests(
-    runbook: Runbook,
-    options: JobOptions,
-    *,
-    run_id: str,
-    params: Mapping[str, str],
-    alert_payload: str | None = None,
-    json_events: bool = False,
-    extra_args: tuple[str, ...] = (),
+    runbook: Runbook, options: JobOptions, request: RunRequest
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(Job, ConfigMap) for one run. The ConfigMap's owner (the Job) is set on create."""
+    run_id, params = request.run_id, request.params
     secret = [p.name for p in runbook.params if p.secret and p.name in params]
     if secret:
         raise KubeError(
@@ -102,14 +107,14 @@ def job_manifests(
     file_name = PurePosixPath(runbook.path).name
     data = {file_name: runbook.text}
     args = ["exec", f"{MOUNT}/{file_name}", "--yes", "--no-feedback", "--run-id", run_id]
-    if alert_payload is not None:
-        data["alert.json"] = alert_payload
+    if request.alert_payload is not None:
+        data["alert.json"] = request.alert_payload
         args += ["--alert-payload", f"{MOUNT}/alert.json"]
     for key, value in params.items():
         args += ["--param", f"{key}={value}"]
-    if json_events:
+    if request.json_events:
         args.append("--json")
-    args += extra_args
+    args += request.extra_args
     labels = _labels(runbook, run_id)
     config_map = {
         "apiVersion": "v1",
@@ -397,15 +402,7 @@ def _job_state(job: dict[str, Any]) -> str | None:
 
 
 def run_in_cluster(
-    runbook: Runbook,
-    options: JobOptions,
-    *,
-    run_id: str,
-    params: Mapping[str, str],
-    alert_payload: str | None = None,
-    json_events: bool = False,
-    extra_args: tuple[str, ...] = (),
-    err: TextIO = sys.stderr,
+    runbook: Runbook, options: JobOptions, request: RunRequest, *, err: TextIO = sys.stderr
 ) -> int:
     """Submit the run as a Job and follow it; the exit code is the runner's in the pod.
     Failures to submit are PrerequisiteError (exit 5); failures while following, 1."""
@@ -414,20 +411,12 @@ def run_in_cluster(
 
     try:
         client, api = _client()
-        job, config_map = job_manifests(
-            runbook,
-            options,
-            run_id=run_id,
-            params=params,
-            alert_payload=alert_payload,
-            json_events=json_events,
-            extra_args=extra_args,
-        )
+        job, config_map = job_manifests(runbook, options, request)
         submit(job, config_map, client, api)
     except Exception as exc:  # every client failure becomes one explained line
         raise PrerequisiteError("kube-error", reason=explain(exc)) from None
     name = job["metadata"]["name"]
-    err.write(f"Job {name} created in namespace {options.namespace} (run id {run_id})\n")
+    err.write(f"Job {name} created in namespace {options.namespace} (run id {request.run_id})\n")
     err.flush()
     try:
         return follow(job, client, api, err=err)
