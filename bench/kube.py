@@ -5,8 +5,8 @@
 Runs, in the same run and against the same local fake API server
 (tests/kube/fake_api.py): a runbook of N ``get pods`` kube steps, the same runbook of N
 trivial bash steps, and N bare processes that only import the client and list the pods
-(``CoreV1Api().list_namespaced_pod``): what any Python tool that uses the official
-client pays. Prints milliseconds per step and the ratios.
+with its typed API (``CoreV1Api().list_namespaced_pod``): what a Python tool that uses
+the official client the usual way pays. Prints milliseconds per step and the ratios.
 """
 
 from __future__ import annotations

@@ -162,35 +162,42 @@ def current_context() -> str:
 
 def can_i(requirements: list[tuple[AccessRequirement, str | None]]) -> list[Access]:
     """SelfSubjectAccessReview for each (requirement, namespace with params filled in)."""
-    client, api = _client()
-    authz = client.AuthorizationV1Api(api)
+    from runner.kube.rest import Rest
+
+    _, api = _client()
+    rest = Rest(api)
     results = []
     for requirement, namespace in requirements:
         resource, _, subresource = requirement.resource.partition("/")
         resource = ALIASES.get(resource, resource)
-        attributes = client.V1ResourceAttributes(
-            verb=requirement.verb,
-            resource=resource,
-            subresource=subresource or None,
-            group=GROUPS.get(resource, ""),
-            namespace=namespace or None,
-        )
-        body = client.V1SelfSubjectAccessReview(
-            api_version="authorization.k8s.io/v1",
-            kind="SelfSubjectAccessReview",
-            spec=client.V1SelfSubjectAccessReviewSpec(resource_attributes=attributes),
-        )
+        attributes = {"verb": requirement.verb, "resource": resource}
+        attributes["group"] = GROUPS.get(resource, "")
+        if subresource:
+            attributes["subresource"] = subresource
+        if namespace:
+            attributes["namespace"] = namespace
+        body = {
+            "apiVersion": "authorization.k8s.io/v1",
+            "kind": "SelfSubjectAccessReview",
+            "spec": {"resourceAttributes": attributes},
+        }
         try:
-            review = authz.create_self_subject_access_review(body, _request_timeout=10)
+            review = rest.json(
+                "POST",
+                "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                body=body,
+                timeout=10,
+            )
         except Exception as exc:  # every client failure becomes one explained line
             raise KubeError(explain(exc)) from None
-        status = review.status
+        status = review.get("status") or {}
+        allowed = bool(status.get("allowed"))
         results.append(
             Access(
                 requirement,
                 namespace,
-                bool(status.allowed),
-                status.reason or ("allowed" if status.allowed else "denied"),
+                allowed,
+                status.get("reason") or ("allowed" if allowed else "denied"),
             )
         )
     return results

@@ -1,17 +1,17 @@
 """Structured Kubernetes steps, done through the official client.
 
 Each action prints what a responder needs to see (tables like ``kubectl get``, the log
-lines, the before → after of a scale) and returns an exit code. Reads parse the API's
-JSON directly (``_preload_content=False``), so a field the client's models do not know
-cannot break a step in the middle of an incident. With ``dry_run`` every write is sent
-with ``dryRun=All``: the API server validates and authorises it and changes nothing.
+lines, the before → after of a scale) and returns an exit code. Requests go by path
+(``runner.kube.rest``) and answers are read as the API's JSON, so a field the client's
+models do not know cannot break a step in the middle of an incident. With ``dry_run``
+every write is sent with ``dryRun=All``: the API server validates and authorises it
+and changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import os
 import re
 import sys
@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from runner.kube import KubeError
+from runner.kube.rest import Rest, path
 from runner.kube.spec import KubeSpec
 from runner.parse.durations import parse_duration
 
@@ -31,35 +32,18 @@ POLL_S = float(os.environ.get("RUNNER_KUBE_POLL", "1"))
 
 
 class Cluster:
-    """The typed API objects, created once per step."""
+    """Where a step works: the API (by path, see ``rest``), and the default namespace."""
 
     def __init__(self, api: Any, client: Any, namespace: str) -> None:
         self.api = api
         self.client = client
         self.namespace = namespace
+        self.rest = Rest(api)
 
-    # each API group's module takes a noticeable time to import: only what a step uses
     @functools.cached_property
     def core(self) -> Any:
+        """The typed CoreV1Api, only for exec (its WebSocket goes through the client)."""
         return self.client.CoreV1Api(self.api)
-
-    @functools.cached_property
-    def apps(self) -> Any:
-        return self.client.AppsV1Api(self.api)
-
-    @functools.cached_property
-    def batch(self) -> Any:
-        return self.client.BatchV1Api(self.api)
-
-    @functools.cached_property
-    def autoscaling(self) -> Any:
-        return self.client.AutoscalingV2Api(self.api)
-
-
-def raw(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call an API method and return the JSON it answered, as plain data."""
-    response = call(*args, _preload_content=False, _request_timeout=30, **kwargs)
-    return json.loads(response.data)
 
 
 def run(spec: KubeSpec, cluster: Cluster, *, dry_run: bool, out: TextIO = sys.stdout) -> int:
@@ -212,54 +196,44 @@ GET: dict[str, tuple[list[str], Callable[[dict[str, Any]], list[str]]]] = {
 }
 
 
-# resource -> (API group attribute, list in namespace, list everywhere, read one)
-CALLS = {
-    "pods": ("core", "list_namespaced_pod", "list_pod_for_all_namespaces", "read_namespaced_pod"),
-    "deployments": (
-        "apps",
-        "list_namespaced_deployment",
-        "list_deployment_for_all_namespaces",
-        "read_namespaced_deployment",
-    ),
+# resource -> (its path in a namespace, everywhere); a name is added to the first
+PATHS = {
+    "pods": ("/api/v1/namespaces/{ns}/pods", "/api/v1/pods"),
+    "deployments": ("/apis/apps/v1/namespaces/{ns}/deployments", "/apis/apps/v1/deployments"),
     "statefulsets": (
-        "apps",
-        "list_namespaced_stateful_set",
-        "list_stateful_set_for_all_namespaces",
-        "read_namespaced_stateful_set",
+        "/apis/apps/v1/namespaces/{ns}/statefulsets",
+        "/apis/apps/v1/statefulsets",
     ),
+    "daemonsets": ("/apis/apps/v1/namespaces/{ns}/daemonsets", "/apis/apps/v1/daemonsets"),
     "horizontalpodautoscalers": (
-        "autoscaling",
-        "list_namespaced_horizontal_pod_autoscaler",
-        "list_horizontal_pod_autoscaler_for_all_namespaces",
-        "read_namespaced_horizontal_pod_autoscaler",
+        "/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers",
+        "/apis/autoscaling/v2/horizontalpodautoscalers",
     ),
-    "nodes": ("core", "", "list_node", "read_node"),
-    "jobs": ("batch", "list_namespaced_job", "list_job_for_all_namespaces", "read_namespaced_job"),
+    "nodes": ("/api/v1/nodes", "/api/v1/nodes"),
+    "jobs": ("/apis/batch/v1/namespaces/{ns}/jobs", "/apis/batch/v1/jobs"),
 }
 
 
-def _calls(cluster: Cluster, resource: str) -> tuple[Any, Any, Any]:
-    """(list in namespace, list everywhere, read one) for a resource."""
-    group, *names = CALLS[resource]
-    api = getattr(cluster, group)
-    in_ns, everywhere, read = (getattr(api, n) if n else None for n in names)
-    return in_ns, everywhere, read
+def object_path(resource: str, namespace: str, name: str, sub: str = "") -> str:
+    """The path of one object (and of its subresource ``sub``)."""
+    template = PATHS[resource][0] + "/{name}" + (f"/{sub}" if sub else "")
+    return path(template, ns=namespace, name=name)
 
 
 def do_get(spec: KubeSpec, cluster: Cluster, dry_run: bool, out: TextIO) -> int:
     f = spec.fields
     resource = f["resource"]
     header, row = GET[resource]
-    in_ns, everywhere, read = _calls(cluster, resource)
     namespace = spec.namespace or cluster.namespace
-    selector = {"label_selector": f["selector"]} if "selector" in f else {}
+    selector = {"labelSelector": f["selector"]} if "selector" in f else {}
     scoped = resource != "nodes"
+    rest = cluster.rest
     if "name" in f:
-        items = [raw(read, f["name"], namespace) if scoped else raw(read, f["name"])]
+        items = [rest.get(object_path(resource, namespace, f["name"]))]
     elif f.get("all-namespaces") or not scoped:
-        items = raw(everywhere, **selector)["items"]
+        items = rest.get(PATHS[resource][1], **selector)["items"]
     else:
-        items = raw(in_ns, namespace, **selector)["items"]
+        items = rest.get(path(PATHS[resource][0], ns=namespace), **selector)["items"]
     if not items:
         where = f" in namespace {namespace}" if scoped and not f.get("all-namespaces") else ""
         sel = f" matching {f['selector']}" if "selector" in f else ""
@@ -278,7 +252,8 @@ def _pods(spec: KubeSpec, cluster: Cluster, namespace: str) -> list[str]:
     f = spec.fields
     if "pod" in f:
         return [str(f["pod"])]
-    items = raw(cluster.core.list_namespaced_pod, namespace, label_selector=f["selector"])["items"]
+    where = path(PATHS["pods"][0], ns=namespace)
+    items = cluster.rest.get(where, labelSelector=f["selector"])["items"]
     if not items:
         raise KubeError(f"no pod matches {f['selector']} in namespace {namespace}")
     items.sort(key=lambda p: (p.get("status", {}).get("phase") != "Running", p["metadata"]["name"]))
@@ -302,20 +277,16 @@ def do_logs(spec: KubeSpec, cluster: Cluster, dry_run: bool, out: TextIO) -> int
     namespace = spec.namespace or cluster.namespace
     pods = _pods(spec, cluster, namespace)
     pattern = re.compile(f["grep"]) if "grep" in f else None
-    options: dict[str, Any] = {}
-    if "container" in f:
-        options["container"] = f["container"]
-    if "tail" in f:
-        options["tail_lines"] = int(f["tail"])
-    if "since" in f:
-        options["since_seconds"] = int(parse_duration(f["since"]) or 0)
-    if f.get("previous"):
-        options["previous"] = True
+    query: dict[str, Any] = {
+        "container": f.get("container"),
+        "tailLines": f.get("tail"),
+        "sinceSeconds": int(parse_duration(f["since"]) or 0) if "since" in f else None,
+        "previous": True if f.get("previous") else None,
+    }
     matched = 0
     for pod in pods:
-        response = cluster.core.read_namespaced_pod_log(
-            pod, namespace, _preload_content=False, _request_timeout=60, **options
-        )
+        where = object_path("pods", namespace, pod, "log")
+        response = cluster.rest.request("GET", where, query=query, timeout=60).response
         prefix = f"[{pod}] " if len(pods) > 1 else ""
         try:
             for line in _lines(response):
@@ -369,15 +340,8 @@ def do_exec(spec: KubeSpec, cluster: Cluster, dry_run: bool, out: TextIO) -> int
 # -- writing
 
 
-def _scale_calls(cluster: Cluster, kind: str) -> tuple[Any, Any]:
-    a = cluster.apps
-    if kind == "statefulset":
-        return a.read_namespaced_stateful_set_scale, a.patch_namespaced_stateful_set_scale
-    return a.read_namespaced_deployment_scale, a.patch_namespaced_deployment_scale
-
-
-def _dry(dry_run: bool) -> dict[str, str]:
-    return {"dry_run": "All"} if dry_run else {}
+def _dry(dry_run: bool) -> dict[str, str] | None:
+    return {"dryRun": "All"} if dry_run else None
 
 
 def _done(dry_run: bool) -> str:
@@ -390,8 +354,8 @@ def do_scale(spec: KubeSpec, cluster: Cluster, dry_run: bool, out: TextIO) -> in
     target = spec.target()
     assert target is not None
     kind, name = target
-    read, patch = _scale_calls(cluster, kind)
-    current = int(raw(read, name, namespace).get("spec", {}).get("replicas", 0))
+    where = object_path(f"{kind}s", namespace, name, "scale")
+    current = int(cluster.rest.get(where).get("spec", {}).get("replicas", 0))
     wanted = f["replicas"]
     if isinstance(wanted, str):  # +N / -N relative to now
         wanted = current + int(wanted)
@@ -401,13 +365,12 @@ def do_scale(spec: KubeSpec, cluster: Cluster, dry_run: bool, out: TextIO) -> in
         raise KubeError(f"{kind}/{name}: {wanted} replicas is above this step's max {f['max']}")
     if "min" in f and wanted < int(f["min"]):
         raise KubeError(f"{kind}/{name}: {wanted} replicas is below this step's min {f['min']}")
-    raw(
-        patch,
-        name,
-        namespace,
-        {"spec": {"replicas": wanted}},
-        _content_type=MERGE_PATCH,
-        **_dry(dry_run),
+    cluster.rest.json(
+        "PATCH",
+        where,
+        body={"spec": {"replicas": wanted}},
+        content_type=MERGE_PATCH,
+        query=_dry(dry_run),
     )
     out.write(f"{kind}/{name} in {namespace}: {current} → {wanted} replicas{_done(dry_run)}\n")
     _warn_hpa(cluster, namespace, kind, name, wanted, out)
@@ -421,7 +384,7 @@ def _warn_hpa(
     from kubernetes.client.exceptions import ApiException
 
     try:
-        hpas = raw(cluster.autoscaling.list_namespaced_horizontal_pod_autoscaler, namespace)
+        hpas = cluster.rest.get(path(PATHS["horizontalpodautoscalers"][0], ns=namespace))
     except ApiException:
         return  # not allowed to list HPAs: nothing to say
     for hpa in hpas.get("items", []):
@@ -442,24 +405,20 @@ def _warn_hpa(
                 )
 
 
-def _workload_calls(cluster: Cluster, kind: str) -> tuple[Any, Any]:
-    a = cluster.apps
-    return {
-        "deployment": (a.read_namespaced_deployment_status, a.patch_namespaced_deployment),
-        "statefulset": (a.read_namespaced_stateful_set_status, a.patch_namespaced_stateful_set),
-        "daemonset": (a.read_namespaced_daemon_set_status, a.patch_namespaced_daemon_set),
-    }[kind]
-
-
 def do_rollout_restart(spec: KubeSpec, cluster: Cluster, dry_run: bool, out: TextIO) -> int:
     namespace = spec.namespace or cluster.namespace
     target = spec.target()
     assert target is not None
     kind, name = target
-    _, patch = _workload_calls(cluster, kind)
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     body = {"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: now}}}}}
-    raw(patch, name, namespace, body, _content_type=STRATEGIC_PATCH, **_dry(dry_run))
+    cluster.rest.json(
+        "PATCH",
+        object_path(f"{kind}s", namespace, name),
+        body=body,
+        content_type=STRATEGIC_PATCH,
+        query=_dry(dry_run),
+    )
     out.write(f"{kind}/{name} in {namespace}: restarted{_done(dry_run)}\n")
     return 0
 
@@ -505,12 +464,12 @@ def do_rollout_status(spec: KubeSpec, cluster: Cluster, dry_run: bool, out: Text
     target = spec.target()
     assert target is not None
     kind, name = target
-    read, _ = _workload_calls(cluster, kind)
+    where = object_path(f"{kind}s", namespace, name, "status")
     limit = parse_duration(spec.fields.get("timeout", "5m")) or 300.0
     deadline = time.monotonic() + limit
     said = ""
     while True:
-        done, message = rollout_state(kind, raw(read, name, namespace))
+        done, message = rollout_state(kind, cluster.rest.get(where))
         if message != said:
             out.write(message + "\n")
             out.flush()
@@ -527,15 +486,16 @@ def do_rollout_status(spec: KubeSpec, cluster: Cluster, dry_run: bool, out: Text
 
 def _cordon(cluster: Cluster, node: str, on: bool, dry_run: bool) -> bool:
     """Set the node's unschedulable flag; True when it changed."""
-    current = raw(cluster.core.read_node, node)
+    where = path("/api/v1/nodes/{name}", name=node)
+    current = cluster.rest.get(where)
     if bool(current.get("spec", {}).get("unschedulable")) == on:
         return False
-    raw(
-        cluster.core.patch_node,
-        node,
-        {"spec": {"unschedulable": on}},
-        _content_type=STRATEGIC_PATCH,
-        **_dry(dry_run),
+    cluster.rest.json(
+        "PATCH",
+        where,
+        body={"spec": {"unschedulable": on}},
+        content_type=STRATEGIC_PATCH,
+        query=_dry(dry_run),
     )
     return True
 
@@ -583,7 +543,7 @@ def do_drain(spec: KubeSpec, cluster: Cluster, dry_run: bool, out: TextIO) -> in
     deadline = time.monotonic() + limit
     _cordon(cluster, node, True, dry_run)
     out.write(f"node/{node} cordoned{_done(dry_run)}\n")
-    pods = raw(cluster.core.list_pod_for_all_namespaces, field_selector=f"spec.nodeName={node}")
+    pods = cluster.rest.get(PATHS["pods"][1], fieldSelector=f"spec.nodeName={node}")
     evict = []
     for pod in pods["items"]:
         skipped = _evictable(pod, spec)
@@ -609,12 +569,11 @@ def do_drain(spec: KubeSpec, cluster: Cluster, dry_run: bool, out: TextIO) -> in
         }
         while True:
             try:
-                raw(
-                    cluster.core.create_namespaced_pod_eviction,
-                    meta["name"],
-                    meta["namespace"],
-                    body,
-                    **_dry(dry_run),
+                cluster.rest.json(
+                    "POST",
+                    object_path("pods", meta["namespace"], meta["name"], "eviction"),
+                    body=body,
+                    query=_dry(dry_run),
                 )
                 break
             except ApiException as exc:
@@ -636,7 +595,7 @@ def do_drain(spec: KubeSpec, cluster: Cluster, dry_run: bool, out: TextIO) -> in
         still = []
         for namespace, name, uid in waiting:
             try:
-                pod = raw(cluster.core.read_namespaced_pod, name, namespace)
+                pod = cluster.rest.get(object_path("pods", namespace, name))
             except ApiException as exc:
                 if exc.status == 404:
                     continue

@@ -26,10 +26,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from runner import __version__
 from runner.kube import KubeError
 from runner.kube import spec as kube_spec
+from runner.kube.rest import Rest, path
 from runner.model import Runbook
 
 LABEL_PREFIX = "runbooks.runner.dev"
@@ -288,22 +290,15 @@ def rbac_manifests(
     return out
 
 
-def _raw(call: Any, *args: Any, **kwargs: Any) -> Any:
-    from runner.kube.actions import raw
-
-    return raw(call, *args, **kwargs)
-
-
-def submit(job: dict[str, Any], config_map: dict[str, Any], client: Any, api: Any) -> str:
+def submit(job: dict[str, Any], config_map: dict[str, Any], rest: Rest) -> str:
     """Create the Job, then its ConfigMap owned by it; the Job's pod waits for the
     ConfigMap volume, so nothing runs before both exist. Returns the Job's uid."""
     from kubernetes.client.exceptions import ApiException
 
     namespace = job["metadata"]["namespace"]
-    core, batch = client.CoreV1Api(api), client.BatchV1Api(api)
     account = job["spec"]["template"]["spec"]["serviceAccountName"]
     try:
-        _raw(core.read_namespaced_service_account, account, namespace)
+        rest.get(path("/api/v1/namespaces/{ns}/serviceaccounts/{name}", ns=namespace, name=account))
     except ApiException as exc:
         if exc.status == 404:
             raise KubeError(
@@ -311,7 +306,7 @@ def submit(job: dict[str, Any], config_map: dict[str, Any], client: Any, api: An
                 f"`runner kube rbac RUNBOOK -n {namespace} | kubectl apply -f -`"
             ) from None
         raise
-    created = _raw(batch.create_namespaced_job, namespace, job)
+    created = rest.json("POST", path("/apis/batch/v1/namespaces/{ns}/jobs", ns=namespace), body=job)
     uid = str(created["metadata"]["uid"])
     owned = {
         **config_map,
@@ -329,14 +324,13 @@ def submit(job: dict[str, Any], config_map: dict[str, Any], client: Any, api: An
             ],
         },
     }
-    _raw(core.create_namespaced_config_map, namespace, owned)
+    rest.json("POST", path("/api/v1/namespaces/{ns}/configmaps", ns=namespace), body=owned)
     return uid
 
 
 def follow(
     job: dict[str, Any],
-    client: Any,
-    api: Any,
+    rest: Rest,
     *,
     out: TextIO = sys.stdout,
     err: TextIO = sys.stderr,
@@ -344,11 +338,12 @@ def follow(
 ) -> int:
     """Stream the Job's pod log to ``out``; return the runner's exit code in the pod."""
     namespace, name = job["metadata"]["namespace"], job["metadata"]["name"]
-    core, batch = client.CoreV1Api(api), client.BatchV1Api(api)
     selector = f"job-name={name}"
+    pods_path = path("/api/v1/namespaces/{ns}/pods", ns=namespace)
+    status_path = path("/apis/batch/v1/namespaces/{ns}/jobs/{name}/status", ns=namespace, name=name)
     said = ""
     while True:  # wait for the pod to start (or to fail to)
-        pods = _raw(core.list_namespaced_pod, namespace, label_selector=selector)["items"]
+        pods = rest.get(pods_path, labelSelector=selector)["items"]
         pod = pods[0] if pods else None
         phase = pod.get("status", {}).get("phase") if pod else None
         if pod is not None:
@@ -362,7 +357,7 @@ def follow(
                     )
         if phase in {"Running", "Succeeded", "Failed"}:
             break
-        state = _job_state(_raw(batch.read_namespaced_job_status, name, namespace))
+        state = _job_state(rest.get(status_path))
         if state is not None:
             raise KubeError(f"Job {name} ended before its pod ran: {state}")
         message = f"waiting for the pod of Job {name} ({phase or 'not created yet'})"
@@ -373,9 +368,9 @@ def follow(
         time.sleep(poll_s)
     assert pod is not None
     pod_name = pod["metadata"]["name"]
-    response = core.read_namespaced_pod_log(
-        pod_name, namespace, container="runner", follow=True, _preload_content=False
-    )
+    pod_path = f"{pods_path}/{quote(pod_name, safe='')}"
+    query = {"container": "runner", "follow": True}
+    response = rest.request("GET", f"{pod_path}/log", query=query, timeout=None).response
     try:
         for chunk in response.stream(65536):
             out.write(chunk.decode("utf-8", "replace"))
@@ -384,7 +379,7 @@ def follow(
         response.release_conn()
     deadline = time.monotonic() + 60
     while True:  # the log ends when the container does; its exit code is the answer
-        pod = _raw(core.read_namespaced_pod, pod_name, namespace)
+        pod = rest.get(pod_path)
         for status in pod.get("status", {}).get("containerStatuses") or []:
             terminated = (status.get("state") or {}).get("terminated")
             if status.get("name") == "runner" and terminated is not None:
@@ -410,16 +405,17 @@ def run_in_cluster(
     from runner.kube import _client, explain
 
     try:
-        client, api = _client()
+        _, api = _client()
+        rest = Rest(api)
         job, config_map = job_manifests(runbook, options, request)
-        submit(job, config_map, client, api)
+        submit(job, config_map, rest)
     except Exception as exc:  # every client failure becomes one explained line
         raise PrerequisiteError("kube-error", reason=explain(exc)) from None
     name = job["metadata"]["name"]
     err.write(f"Job {name} created in namespace {options.namespace} (run id {request.run_id})\n")
     err.flush()
     try:
-        return follow(job, client, api, err=err)
+        return follow(job, rest, err=err)
     except KeyboardInterrupt:
         err.write(
             f"\nstopped following; the Job keeps running. Stop it with: "
