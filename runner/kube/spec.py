@@ -121,6 +121,7 @@ RESOURCES = {
 CLUSTER_SCOPED = frozenset({"nodes"})
 
 _REF = re.compile(r"(?<!\$)\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_ARGV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _NAME = re.compile(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
 _LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 # a label selector: keys, values, = == != , in/notin (...), ! and spaces; nothing a shell
@@ -190,7 +191,7 @@ def parse(
     if action_entry is None:
         known = ", ".join(FIELDS)
         return None, [(f"no action: say what to do ({known})", None)]
-    action = str(action_entry[1]).strip().lower()
+    action = str(action_entry[1]).strip().lower().replace("_", "-")
     if action not in FIELDS:
         from runner.i18n import did_you_mean
 
@@ -318,9 +319,7 @@ def fill(spec: KubeSpec, env: Mapping[str, str]) -> KubeSpec:
             out[key] = value
             continue
         if kinds[key] == "argv":  # like a local shell: set names are replaced, $$ is $
-            out[key] = [
-                _REF.sub(lambda m: env.get(m[1] or m[2], m[0]), v).replace("$$", "$") for v in value
-            ]
+            out[key] = [_ARGV_REF.sub(lambda m: _argv_value(m, env), v) for v in value]
             continue
         names = refs(value)
         for name in names:
@@ -334,6 +333,13 @@ def fill(spec: KubeSpec, env: Mapping[str, str]) -> KubeSpec:
             if kinds[key] in {"name", "namespace", "selector"}:
                 check_value(kinds[key], key, out[key])
     return KubeSpec(spec.action, out)
+
+
+def _argv_value(match: re.Match[str], env: Mapping[str, str]) -> str:
+    """``$$`` is ``$``; a set name is its value; an unset one stays as written."""
+    if match[0] == "$$":
+        return "$"
+    return env.get(match[1] or match[2], match[0])
 
 
 def describe(spec: KubeSpec) -> str:

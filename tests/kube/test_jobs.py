@@ -23,6 +23,7 @@ import yaml
 
 from tests.conftest import ROOT, run_cli
 from tests.kube.fake_api import FakeApi
+from tests.telemetry.conftest import pg_url  # noqa: F401  (a fixture)
 
 K8S_VERSION = "1.31"
 RUNBOOK = """---
@@ -105,6 +106,22 @@ def test_in_cluster_job_runs_the_runbook_and_records_it(
     (run,) = runs(tmp_path)  # recorded in the team's store by the runner in the Job
     assert run["outcome"] == "succeeded" and run["runbook_id"] == "cache-flush"
     assert run["id"][:8] in job_key[2]
+
+
+def test_the_job_records_to_the_teams_postgresql(
+    project: Path,
+    api: FakeApi,
+    tmp_path: Path,
+    pg_url: str,  # noqa: F811
+) -> None:
+    from runner.telemetry import open_store
+
+    api.secrets[("runbooks", "runner-store")] = {"url": pg_url}
+    result = exec_in_cluster(project, api, tmp_path, "--param", "REGION=eu-north")
+    assert result.returncode == 0, result.stdout + result.stderr
+    (run,) = open_store(pg_url).runs()
+    assert (run["runbook_id"], run["outcome"]) == ("cache-flush", "succeeded")
+    assert run["params"]["REGION"] == "eu-north"  # jsonb, read back as a mapping
 
 
 def test_a_failing_run_in_the_job_is_the_exit_code_here(
