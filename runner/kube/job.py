@@ -18,6 +18,7 @@ tests exactly as they are sent.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import sys
@@ -371,10 +372,12 @@ def follow(
     pod_path = f"{pods_path}/{quote(pod_name, safe='')}"
     query = {"container": "runner", "follow": True}
     response = rest.request("GET", f"{pod_path}/log", query=query, timeout=None).response
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")  # chunks split characters
     try:
         for chunk in response.stream(65536):
-            out.write(chunk.decode("utf-8", "replace"))
+            out.write(decoder.decode(chunk))
             out.flush()
+        out.write(decoder.decode(b"", final=True))
     finally:
         response.release_conn()
     deadline = time.monotonic() + 60
