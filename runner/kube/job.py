@@ -19,6 +19,7 @@ tests exactly as they are sent.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import re
 import sys
@@ -325,7 +326,16 @@ def submit(job: dict[str, Any], config_map: dict[str, Any], rest: Rest) -> str:
             ],
         },
     }
-    rest.json("POST", path("/api/v1/namespaces/{ns}/configmaps", ns=namespace), body=owned)
+    try:
+        rest.json("POST", path("/api/v1/namespaces/{ns}/configmaps", ns=namespace), body=owned)
+    except Exception:
+        # without its ConfigMap the pod would wait for the volume until the deadline
+        job_path = path(
+            "/apis/batch/v1/namespaces/{ns}/jobs/{name}", ns=namespace, name=job["metadata"]["name"]
+        )
+        with contextlib.suppress(Exception):
+            rest.json("DELETE", job_path, query={"propagationPolicy": "Background"})
+        raise
     return uid
 
 

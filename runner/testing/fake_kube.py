@@ -102,6 +102,7 @@ QUERY = {
     "get/exec": {"command", "container", "stdin", "stdout", "stderr", "tty"},
     "patch": {"dryRun"},
     "create": {"dryRun"},
+    "delete": {"propagationPolicy", "dryRun"},
 }
 
 
@@ -514,10 +515,11 @@ class FakeApi:
         for_verb = "create" if sub in {"exec", "eviction"} else verb
         if (for_verb, full, ns or "") in self.forbid:
             qualified = f"{res}.{group}" if group else res
+            named = f'{qualified} "{name}"' if name else qualified
             raise ApiError(
                 403,
                 "Forbidden",
-                f'{qualified} "{name or ""}" is forbidden: User "me" cannot {for_verb} '
+                f'{named} is forbidden: User "me" cannot {for_verb} '
                 f'resource "{full}" in API group "{group}"'
                 + (f' in the namespace "{ns}"' if ns else ""),
             )
@@ -540,6 +542,9 @@ class FakeApi:
                 return
             if method == "POST" and not name and res in {"jobs", "configmaps"}:
                 handler.reply(201, self._create(res, ns or "", body, query))
+                return
+            if method == "DELETE" and name and res == "jobs" and sub is None:
+                handler.reply(200, self._delete_job(ns or "", name, query))
                 return
         self._unknown(f"{method} {handler.path}", 405, "MethodNotAllowed")
 
@@ -819,6 +824,20 @@ class FakeApi:
         if query.get("dryRun") != ["All"]:
             self.objects[(res, ns, meta["name"])] = obj
         return copy.deepcopy(obj)
+
+    def _delete_job(self, ns: str, name: str, query: dict[str, Any]) -> dict[str, Any]:
+        job = self._find("jobs", ns, name)
+        policy = query.get("propagationPolicy", ["Background"])[0]
+        if policy not in {"Background", "Foreground", "Orphan"}:
+            self._unknown(f"propagationPolicy={policy}", 400, "BadRequest")
+        if query.get("dryRun") != ["All"]:
+            del self.objects[("jobs", ns, name)]
+            if policy != "Orphan":  # the garbage collector takes the Job's pods too
+                for key, obj in list(self.objects.items()):
+                    labels = obj.get("metadata", {}).get("labels") or {}
+                    if key[0] == "pods" and key[1] == ns and labels.get("job-name") == name:
+                        del self.objects[key]
+        return copy.deepcopy(job)
 
     # -- the kubelet, for Jobs
 
