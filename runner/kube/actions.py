@@ -365,13 +365,7 @@ def do_scale(spec: KubeSpec, cluster: Cluster, dry_run: bool, out: TextIO) -> in
         raise KubeError(f"{kind}/{name}: {wanted} replicas is above this step's max {f['max']}")
     if "min" in f and wanted < int(f["min"]):
         raise KubeError(f"{kind}/{name}: {wanted} replicas is below this step's min {f['min']}")
-    cluster.rest.json(
-        "PATCH",
-        where,
-        body={"spec": {"replicas": wanted}},
-        content_type=MERGE_PATCH,
-        query=_dry(dry_run),
-    )
+    cluster.rest.patch(where, {"spec": {"replicas": wanted}}, MERGE_PATCH, dry_run=dry_run)
     out.write(f"{kind}/{name} in {namespace}: {current} → {wanted} replicas{_done(dry_run)}\n")
     _warn_hpa(cluster, namespace, kind, name, wanted, out)
     return 0
@@ -412,12 +406,8 @@ def do_rollout_restart(spec: KubeSpec, cluster: Cluster, dry_run: bool, out: Tex
     kind, name = target
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     body = {"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: now}}}}}
-    cluster.rest.json(
-        "PATCH",
-        object_path(f"{kind}s", namespace, name),
-        body=body,
-        content_type=STRATEGIC_PATCH,
-        query=_dry(dry_run),
+    cluster.rest.patch(
+        object_path(f"{kind}s", namespace, name), body, STRATEGIC_PATCH, dry_run=dry_run
     )
     out.write(f"{kind}/{name} in {namespace}: restarted{_done(dry_run)}\n")
     return 0
@@ -490,13 +480,7 @@ def _cordon(cluster: Cluster, node: str, on: bool, dry_run: bool) -> bool:
     current = cluster.rest.get(where)
     if bool(current.get("spec", {}).get("unschedulable")) == on:
         return False
-    cluster.rest.json(
-        "PATCH",
-        where,
-        body={"spec": {"unschedulable": on}},
-        content_type=STRATEGIC_PATCH,
-        query=_dry(dry_run),
-    )
+    cluster.rest.patch(where, {"spec": {"unschedulable": on}}, STRATEGIC_PATCH, dry_run=dry_run)
     return True
 
 

@@ -63,6 +63,11 @@ class Rest:
     def get(self, where: str, **query: Any) -> Any:
         return self.json("GET", where, query=query)
 
+    def patch(self, where: str, body: Any, content_type: str, *, dry_run: bool = False) -> Any:
+        """A patch; with ``dry_run`` the API server validates it and changes nothing."""
+        query = {"dryRun": "All"} if dry_run else None
+        return self.json("PATCH", where, body=body, content_type=content_type, query=query)
+
 
 def _text(value: Any) -> str:
     if isinstance(value, bool):
