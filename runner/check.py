@@ -6,10 +6,10 @@ checks first (``--no-check`` skips them); a failed check is exit 5.
 
 from __future__ import annotations
 
-import re
 import shutil
 from dataclasses import dataclass
 
+from runner.kube.spec import fill_refs
 from runner.model import AccessRequirement, Runbook
 
 
@@ -19,10 +19,6 @@ class Result:
     ok: bool
     detail: str = ""
     fix: str = ""
-
-
-def _fill(text: str, params: dict[str, str]) -> str:
-    return re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda m: params.get(m[1], m[0]), text)
 
 
 def run_checks(runbook: Runbook, params: dict[str, str]) -> list[Result]:
@@ -56,7 +52,7 @@ def run_checks(runbook: Runbook, params: dict[str, str]) -> list[Result]:
             ),
         ]
     if req.context is not None:
-        wanted = _fill(req.context, params)
+        wanted = fill_refs(req.context, params)
         ok = active == wanted
         results.append(
             Result(
@@ -66,13 +62,15 @@ def run_checks(runbook: Runbook, params: dict[str, str]) -> list[Result]:
                 "" if ok else f"kubectl config use-context {wanted}",
             )
         )
-    pairs = [(a, _fill(a.namespace, params) if a.namespace else None) for a in req.access]
+    pairs = [(a, fill_refs(a.namespace, params) if a.namespace else None) for a in req.access]
     if needed:
         namespace = default_namespace()
         for requirement, cluster_wide in needed:
             where = None
             if not cluster_wide:
-                where = _fill(requirement.namespace, params) if requirement.namespace else namespace
+                where = (
+                    fill_refs(requirement.namespace, params) if requirement.namespace else namespace
+                )
             known = {(a.verb, a.resource, n) for a, n in pairs}
             if (requirement.verb, requirement.resource, where) not in known:
                 pairs.append((AccessRequirement(requirement.verb, requirement.resource), where))

@@ -99,6 +99,11 @@ def lang_option(func: F) -> F:
     return option(func)
 
 
+def params_option(help_text: str) -> Callable[[F], F]:
+    """``--param/-p K=V`` (repeatable), as every command that takes parameters spells it."""
+    return click.option("--param", "-p", "params", multiple=True, metavar="K=V", help=help_text)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         code = cli.main(args=argv, prog_name="runner", standalone_mode=False)

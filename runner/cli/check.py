@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from runner.cli import lang_of, lang_option
+from runner.cli import lang_of, lang_option, params_option
 from runner.cli.output import print_json
 from runner.errors import ExitStatus
 
@@ -12,14 +12,7 @@ from runner.errors import ExitStatus
 @click.command("check")
 @click.argument("runbook")
 @click.argument("args", nargs=-1)
-@click.option(
-    "--param",
-    "-p",
-    "params",
-    multiple=True,
-    metavar="K=V",
-    help="A parameter value (namespaces in requires.access use them).",
-)
+@params_option("A parameter value (namespaces in requires.access use them).")
 @click.option("--json", "as_json", is_flag=True, help="Print the checklist as JSON.")
 @lang_option
 @click.pass_context

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from runner.cli import lang_of, lang_option
+from runner.cli import lang_of, lang_option, params_option
 from runner.errors import UsageError
 
 
@@ -23,14 +23,7 @@ from runner.errors import UsageError
     help="An Alertmanager webhook payload: runs the runbook of "
     "its (first firing) alert, its labels filling the declared parameters.",
 )
-@click.option(
-    "--param",
-    "-p",
-    "params",
-    multiple=True,
-    metavar="K=V",
-    help="A parameter value (repeatable). Steps get it as an environment variable.",
-)
+@params_option("A parameter value (repeatable). Steps get it as an environment variable.")
 @click.option(
     "--yes",
     "-y",

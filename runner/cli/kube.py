@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
 
 import click
 
-F = TypeVar("F", bound=Callable[..., Any])
+from runner.cli import params_option
 
-
-def _params_option(f: F) -> F:
-    return click.option(
-        "--param",
-        "-p",
-        "params",
-        multiple=True,
-        metavar="K=V",
-        help="A parameter value (repeatable); namespaces in requires.access use them.",
-    )(f)
+_params_option = params_option(
+    "A parameter value (repeatable); namespaces in requires.access use them."
+)
 
 
 @click.group("kube")

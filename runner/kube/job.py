@@ -201,7 +201,7 @@ def rbac_manifests(
     cluster_wide: set[tuple[str, str]] = set()
 
     def fill(text: str) -> str:
-        filled = re.sub(r"\$\{?(\w+)\}?", lambda m: params.get(m[1], m[0]), text)
+        filled = kube_spec.fill_refs(text, params)
         if "$" in filled:
             raise KubeError(f"namespace {text} has no value: pass it with --param")
         return filled

@@ -335,6 +335,11 @@ def fill(spec: KubeSpec, env: Mapping[str, str]) -> KubeSpec:
     return KubeSpec(spec.action, out)
 
 
+def fill_refs(text: str, values: Mapping[str, str]) -> str:
+    """``$NAME``/``${NAME}`` replaced where ``values`` has the name; others stay."""
+    return _REF.sub(lambda m: values.get(m[1] or m[2], m[0]), text)
+
+
 def _argv_value(match: re.Match[str], env: Mapping[str, str]) -> str:
     """``$$`` is ``$``; a set name is its value; an unset one stays as written."""
     if match[0] == "$$":
